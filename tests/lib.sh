@@ -1,0 +1,92 @@
+# tests/lib.sh - sourced by every shell test.  Provides:
+#   check 'description' 'commands'   one test: passes when the commands exit 0
+#   fails N 'commands'               run commands, succeed iff they exit exactly N
+#   T                                a fresh scratch folder for this script
+#   FIX                              ../shared/fixtures (read-only real data)
+#   PY                               a python3 with numpy (Debian's)
+#   free_port, start_nginx ROOT      servers on 127.0.0.1 only, stopped at exit
+# Binaries come first on PATH from $S2VL_BIN.
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+PATH=$S2VL_BIN:$PATH
+export PATH
+FIX=${S2VL_FIXTURES:-$TOP/../shared/fixtures}
+[ -d "$FIX" ] || { echo "not ok - fixtures not found at $FIX"; exit 1; }
+FIX=$(cd "$FIX" && pwd)
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+T=$TOP/tests/tmp/$(basename "$0" .sh)
+rm -rf "$T" && mkdir -p "$T"
+_cleanup=""
+at_exit() { _cleanup="$1; $_cleanup"; }
+trap 'eval "$_cleanup"' EXIT
+trap 'exit 130' INT TERM
+
+check() {
+	if ( eval "$2" ) >"$T/.check.out" 2>&1; then
+		echo "ok - $1"
+	else
+		echo "not ok - $1"
+		sed 's/^/#   /' "$T/.check.out" | tail -n 25
+	fi
+}
+
+# fails N cmd...: the command must exit with status N (not a crash: 128+ never passes).
+fails() {
+	_want=$1; shift
+	( eval "$*" ); _st=$?
+	[ "$_st" -eq "$_want" ] && return 0
+	echo "expected exit $_want, got $_st: $*" >&2
+	return 1
+}
+
+free_port() {
+	$PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_port PORT: until something listens (5 s at most).
+wait_port() {
+	i=0
+	while [ $i -lt 100 ]; do
+		$PY -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1',$1)))" && return 0
+		sleep 0.05; i=$((i + 1))
+	done
+	echo "nothing listens on port $1" >&2; return 1
+}
+
+# start_nginx ROOT: serve ROOT read-only with range requests on a free port.
+# Sets NGINX_PORT, NGINX_URL, NGINX_LOG (access log: "$request" status bytes "$http_range").
+start_nginx() {
+	NGINX_PORT=$(free_port)
+	_nd=$T/nginx.$NGINX_PORT
+	mkdir -p "$_nd"
+	NGINX_LOG=$_nd/access.log
+	cat >"$_nd/nginx.conf" <<NGX
+daemon on;
+$( [ "$(id -u)" = 0 ] && echo 'user root;')
+pid $_nd/nginx.pid;
+error_log $_nd/error.log;
+worker_processes 1;
+events { worker_connections 256; }
+http {
+	log_format rangelog '"\$request" \$status \$body_bytes_sent "\$http_range"';
+	access_log $NGINX_LOG rangelog;
+	client_body_temp_path $_nd;
+	proxy_temp_path $_nd;
+	fastcgi_temp_path $_nd;
+	uwsgi_temp_path $_nd;
+	scgi_temp_path $_nd;
+	types { application/json json; image/tiff tif; image/png png; }
+	keepalive_requests 10000;
+	server {
+		listen 127.0.0.1:$NGINX_PORT;
+		root $1;
+		location / { }
+	}
+}
+NGX
+	nginx -c "$_nd/nginx.conf" -e "$_nd/error.log" || return 1
+	at_exit "kill \$(cat $_nd/nginx.pid 2>/dev/null) 2>/dev/null"
+	wait_port "$NGINX_PORT" || return 1
+	NGINX_URL=http://127.0.0.1:$NGINX_PORT
+}

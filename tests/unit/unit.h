@@ -1,0 +1,20 @@
+/* unit.h - the smallest test harness: CHECK prints "ok - ..." or "not ok - ...". */
+#ifndef UNIT_H
+#define UNIT_H
+#include <stdio.h>
+#include <math.h>
+
+static int unit_failed;
+
+#define CHECK(cond, ...) do { \
+	if (cond) { printf("ok - "); } \
+	else { printf("not ok - "); unit_failed = 1; } \
+	printf(__VA_ARGS__); \
+	if (!(cond)) printf("\n#   %s:%d: %s", __FILE__, __LINE__, #cond); \
+	printf("\n"); \
+} while (0)
+
+#define CHECK_NEAR(a, b, tol, ...) CHECK(fabs((double)(a) - (double)(b)) <= (tol), __VA_ARGS__)
+
+#define UNIT_DONE() return unit_failed
+#endif
