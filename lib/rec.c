@@ -1,0 +1,667 @@
+/*
+ * rec.c - read and write the record stream: one JSON object per line, then the
+ * raster payloads it announces (or spooled GeoTIFFs named by "path").
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "gtiff.h"
+#include "rec.h"
+
+/* TEMPORARY until lib/gtiff.c lands: lets the tree link meanwhile. */
+#pragma weak gtiff_read
+#pragma weak gtiff_write
+
+static const char *dtype_names[DT_COUNT] = { "uint8", "uint16", "int16", "float32" };
+static const size_t dtype_sizes[DT_COUNT] = { 1, 2, 2, 4 };
+
+const char *
+dtype_name(enum dtype t)
+{
+	return (unsigned)t < DT_COUNT ? dtype_names[t] : "?";
+}
+
+int
+dtype_parse(const char *name, enum dtype *out)
+{
+	for (int i = 0; i < DT_COUNT; i++)
+		if (strcmp(name, dtype_names[i]) == 0) {
+			*out = (enum dtype)i;
+			return 0;
+		}
+	return -1;
+}
+
+size_t
+dtype_size(enum dtype t)
+{
+	return (unsigned)t < DT_COUNT ? dtype_sizes[t] : 0;
+}
+
+size_t
+raster_plane(const struct raster *ra)
+{
+	return (size_t)ra->width * (size_t)ra->height;
+}
+
+size_t
+raster_bytes(const struct raster *ra)
+{
+	return raster_plane(ra) * (size_t)ra->nbands * dtype_size(ra->dtype);
+}
+
+double
+raster_get(const struct raster *ra, int b, size_t i)
+{
+	size_t k = (size_t)b * raster_plane(ra) + i;
+
+	switch (ra->dtype) {
+	case DT_UINT8:	 return ((const uint8_t *)ra->data)[k];
+	case DT_UINT16:	 return ((const uint16_t *)ra->data)[k];
+	case DT_INT16:	 return ((const int16_t *)ra->data)[k];
+	case DT_FLOAT32: return ((const float *)ra->data)[k];
+	default:	 return NAN;
+	}
+}
+
+void
+rec_init(struct rec *r)
+{
+	memset(r, 0, sizeof *r);
+	r->json = json_object();
+}
+
+void
+raster_free(struct raster *ra)
+{
+	free(ra->data);
+	json_decref(ra->bands);
+	json_decref(ra->extra);
+	memset(ra, 0, sizeof *ra);
+}
+
+void
+rec_free(struct rec *r)
+{
+	for (size_t i = 0; i < r->nrasters; i++)
+		raster_free(&r->rasters[i]);
+	free(r->rasters);
+	json_decref(r->json);
+	memset(r, 0, sizeof *r);
+}
+
+struct raster *
+rec_add_raster(struct rec *r, const char *role, int width, int height, int nbands,
+    enum dtype dt)
+{
+	struct raster *ra, *grown;
+	size_t n;
+
+	if (width <= 0 || height <= 0 || nbands <= 0 || (unsigned)dt >= DT_COUNT)
+		return NULL;
+	n = (size_t)width * (size_t)height;
+	if (n / (size_t)width != (size_t)height || n * (size_t)nbands * dtype_size(dt) >
+	    REC_MAX_PAYLOAD)
+		return NULL;
+	grown = realloc(r->rasters, (r->nrasters + 1) * sizeof *grown);
+	if (grown == NULL)
+		return NULL;
+	r->rasters = grown;
+	ra = &r->rasters[r->nrasters];
+	memset(ra, 0, sizeof *ra);
+	snprintf(ra->role, sizeof ra->role, "%s", role);
+	ra->width = width;
+	ra->height = height;
+	ra->nbands = nbands;
+	ra->dtype = dt;
+	ra->bands = json_array();
+	ra->data = calloc(1, n * (size_t)nbands * dtype_size(dt));
+	if (ra->data == NULL) {
+		json_decref(ra->bands);
+		return NULL;
+	}
+	r->nrasters++;
+	return ra;
+}
+
+struct raster *
+rec_find_raster(struct rec *r, const char *role)
+{
+	for (size_t i = 0; i < r->nrasters; i++)
+		if (strcmp(r->rasters[i].role, role) == 0)
+			return &r->rasters[i];
+	return NULL;
+}
+
+void
+rec_remove_raster(struct rec *r, size_t i)
+{
+	if (i >= r->nrasters)
+		return;
+	raster_free(&r->rasters[i]);
+	memmove(&r->rasters[i], &r->rasters[i + 1], (r->nrasters - i - 1) * sizeof *r->rasters);
+	r->nrasters--;
+}
+
+void
+raster_set_band_name(struct raster *ra, int i, const char *name)
+{
+	if (ra->bands == NULL)
+		ra->bands = json_array();
+	while ((int)json_array_size(ra->bands) <= i)
+		json_array_append_new(ra->bands, json_string(""));
+	json_array_set_new(ra->bands, (size_t)i, json_string(name));
+}
+
+void
+rec_reader_init(struct rec_reader *rd, FILE *fp, const char *name)
+{
+	memset(rd, 0, sizeof *rd);
+	rd->fp = fp;
+	rd->name = name;
+}
+
+void
+rec_reader_free(struct rec_reader *rd)
+{
+	free(rd->line);
+	rd->line = NULL;
+	rd->cap = 0;
+}
+
+static void
+fmt(char *err, size_t errlen, const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	vsnprintf(err, errlen, f, ap);
+	va_end(ap);
+}
+
+/* Samples arrive little-endian; swap in place on a big-endian host. */
+static void
+from_le(void *data, size_t nbytes, size_t size)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	unsigned char *p = data, t;
+
+	for (size_t i = 0; size == 2 && i + 1 < nbytes; i += 2)
+		t = p[i], p[i] = p[i + 1], p[i + 1] = t;
+	for (size_t i = 0; size == 4 && i + 3 < nbytes; i += 4) {
+		t = p[i], p[i] = p[i + 3], p[i + 3] = t;
+		t = p[i + 1], p[i + 1] = p[i + 2], p[i + 2] = t;
+	}
+#else
+	(void)data, (void)nbytes, (void)size;
+#endif
+}
+
+static int
+json_int(json_t *v, long long min, long long max, long long *out)
+{
+	double d;
+
+	if (json_is_integer(v))
+		*out = json_integer_value(v);
+	else if (json_is_real(v)) {
+		d = json_real_value(v);
+		if (d != floor(d) || fabs(d) >= 9e15)
+			return -1;
+		*out = (long long)d;
+	} else
+		return -1;
+	return *out < min || *out > max ? -1 : 0;
+}
+
+static int
+parse_nodata(json_t *v, struct raster *ra)
+{
+	const char *s;
+
+	ra->has_nodata = 0;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (json_is_number(v)) {
+		ra->nodata = json_number_value(v);
+		ra->has_nodata = 1;
+		return 0;
+	}
+	/* JSON has no NaN: a float32 raster may say "nan". */
+	if (json_is_string(v) && ((s = json_string_value(v)), strcasecmp(s, "nan") == 0)) {
+		ra->nodata = NAN;
+		ra->has_nodata = 1;
+		return 0;
+	}
+	return -1;
+}
+
+/* Validate the grid of a record: REC_OK, or REC_BAD with err. */
+static enum rec_status
+parse_grid(json_t *g, struct grid *out, char *err, size_t errlen)
+{
+	json_t *crs = json_object_get(g, "crs"), *tr = json_object_get(g, "transform");
+	long long w, h;
+	size_t n;
+
+	if (!json_is_object(g))
+		return fmt(err, errlen, "grid: not an object"), REC_BAD;
+	if (!json_is_string(crs) || json_string_length(crs) == 0 ||
+	    json_string_length(crs) >= sizeof out->crs)
+		return fmt(err, errlen, "grid: crs missing or not a short string"), REC_BAD;
+	n = json_array_size(tr);
+	if (!json_is_array(tr) || (n != 6 && n != 9))
+		return fmt(err, errlen, "grid: transform must have 6 numbers (or 9 ending 0,0,1)"),
+		    REC_BAD;
+	for (size_t i = 0; i < n; i++) {
+		json_t *v = json_array_get(tr, i);
+		if (!json_is_number(v) || !isfinite(json_number_value(v)))
+			return fmt(err, errlen, "grid: transform[%zu] is not a finite number", i),
+			    REC_BAD;
+		if (i < 6)
+			out->t[i] = json_number_value(v);
+	}
+	if (json_int(json_object_get(g, "width"), 1, 1 << 30, &w) ||
+	    json_int(json_object_get(g, "height"), 1, 1 << 30, &h))
+		return fmt(err, errlen, "grid: width and height must be positive integers"),
+		    REC_BAD;
+	snprintf(out->crs, sizeof out->crs, "%s", json_string_value(crs));
+	out->width = (int)w;
+	out->height = (int)h;
+	return REC_OK;
+}
+
+/*
+ * Describe raster i from its JSON object.  Fields that decide the frame (bytes,
+ * path) were checked by the caller; here the content is judged.
+ */
+static enum rec_status
+parse_raster(json_t *o, size_t i, struct raster *ra, char *err, size_t errlen)
+{
+	json_t *role = json_object_get(o, "role"), *bands = json_object_get(o, "bands");
+	json_t *dt = json_object_get(o, "dtype");
+	long long w, h;
+
+	if (!json_is_string(role) || json_string_length(role) == 0 ||
+	    json_string_length(role) >= sizeof ra->role)
+		return fmt(err, errlen, "rasters[%zu]: role missing or too long", i), REC_BAD;
+	snprintf(ra->role, sizeof ra->role, "%s", json_string_value(role));
+	if (json_int(json_object_get(o, "width"), 1, 1 << 30, &w) ||
+	    json_int(json_object_get(o, "height"), 1, 1 << 30, &h))
+		return fmt(err, errlen, "rasters[%zu] (%s): width and height must be positive "
+		    "integers", i, ra->role), REC_BAD;
+	ra->width = (int)w;
+	ra->height = (int)h;
+	if (!json_is_array(bands) || json_array_size(bands) == 0 ||
+	    json_array_size(bands) > 4096)
+		return fmt(err, errlen, "rasters[%zu] (%s): bands must be a non-empty array of "
+		    "names", i, ra->role), REC_BAD;
+	for (size_t b = 0; b < json_array_size(bands); b++)
+		if (!json_is_string(json_array_get(bands, b)))
+			return fmt(err, errlen, "rasters[%zu] (%s): band %zu is not a name", i,
+			    ra->role, b), REC_BAD;
+	ra->nbands = (int)json_array_size(bands);
+	ra->bands = json_incref(bands);
+	if (!json_is_string(dt) || dtype_parse(json_string_value(dt), &ra->dtype))
+		return fmt(err, errlen, "rasters[%zu] (%s): unknown dtype %s%s%s (uint8, uint16, "
+		    "int16, float32)", i, ra->role, json_is_string(dt) ? "\"" : "",
+		    json_is_string(dt) ? json_string_value(dt) : "(missing)",
+		    json_is_string(dt) ? "\"" : ""), REC_BAD;
+	if (parse_nodata(json_object_get(o, "nodata"), ra))
+		return fmt(err, errlen, "rasters[%zu] (%s): nodata must be a number", i, ra->role),
+		    REC_BAD;
+	return REC_OK;
+}
+
+static enum rec_status
+fatal_at(struct rec_reader *rd, uint64_t at, char *err, size_t errlen, const char *why)
+{
+	fmt(err, errlen, "record %lld (byte %llu): %s", rd->number,
+	    (unsigned long long)at, why);
+	return REC_FATAL;
+}
+
+/* Read exactly n bytes into buf (NULL: discard).  Returns bytes read. */
+static uint64_t
+read_exact(FILE *fp, void *buf, uint64_t n)
+{
+	char scratch[65536];
+	uint64_t got = 0;
+	size_t k;
+
+	while (got < n) {
+		size_t want = n - got > sizeof scratch ? sizeof scratch : (size_t)(n - got);
+		k = fread(buf ? (char *)buf + got : scratch, 1, want, fp);
+		if (k == 0)
+			break;
+		got += k;
+	}
+	return got;
+}
+
+enum rec_status
+rec_read(struct rec_reader *rd, struct rec *r, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *rasters, *g;
+	ssize_t n;
+	uint64_t start, *sizes = NULL;
+	size_t nr = 0;
+	enum rec_status st = REC_OK;
+	char why[512];
+
+	memset(r, 0, sizeof *r);
+	err[0] = '\0';
+	/* Blank lines carry nothing: skip them, as NDJSON readers do. */
+	do {
+		start = rd->offset;
+		errno = 0;
+		n = getline(&rd->line, &rd->cap, rd->fp);
+		if (n < 0) {
+			if (ferror(rd->fp))
+				return fmt(err, errlen, "%s: read error: %s", rd->name,
+				    strerror(errno ? errno : EIO)), REC_FATAL;
+			return REC_EOF;
+		}
+		rd->offset += (uint64_t)n;
+	} while (strspn(rd->line, " \t\r\n") == (size_t)n);
+	rd->number++;
+	r->number = rd->number;
+
+	r->json = json_loadb(rd->line, (size_t)n, JSON_DISABLE_EOF_CHECK, &jerr);
+	if (r->json == NULL || !json_is_object(r->json)) {
+		if (r->json == NULL)
+			snprintf(why, sizeof why, "not a JSON object: %s (column %d)", jerr.text,
+			    jerr.column);
+		else
+			snprintf(why, sizeof why, "not a JSON object");
+		json_decref(r->json);
+		r->json = NULL;
+		return fatal_at(rd, start, err, errlen, why);
+	}
+	json_object_del(r->json, "error");
+
+	/* The frame: how many payload bytes follow, decided before judging content. */
+	rasters = json_object_get(r->json, "rasters");
+	if (rasters != NULL && !json_is_array(rasters))
+		return fatal_at(rd, start, err, errlen, "\"rasters\" is not an array");
+	nr = json_array_size(rasters);
+	if (nr > 64)
+		return fatal_at(rd, start, err, errlen, "more than 64 rasters");
+	sizes = calloc(nr ? nr : 1, sizeof *sizes);
+	r->rasters = calloc(nr ? nr : 1, sizeof *r->rasters);
+	if (sizes == NULL || r->rasters == NULL) {
+		free(sizes);
+		return fatal_at(rd, start, err, errlen, "out of memory");
+	}
+	for (size_t i = 0; i < nr; i++) {
+		json_t *o = json_array_get(rasters, i), *b, *p;
+		long long v;
+
+		if (!json_is_object(o)) {
+			free(sizes);
+			snprintf(why, sizeof why, "rasters[%zu] is not an object", i);
+			return fatal_at(rd, start, err, errlen, why);
+		}
+		b = json_object_get(o, "bytes");
+		p = json_object_get(o, "path");
+		if (b == NULL && json_is_string(p))
+			continue;
+		if (json_int(b, 0, (long long)REC_MAX_PAYLOAD, &v)) {
+			free(sizes);
+			snprintf(why, sizeof why, "rasters[%zu]: \"bytes\" must be an integer in "
+			    "0..%llu (or give \"path\")", i, (unsigned long long)REC_MAX_PAYLOAD);
+			return fatal_at(rd, start, err, errlen, why);
+		}
+		sizes[i] = (uint64_t)v;
+	}
+	r->nrasters = nr;
+
+	/* Read every payload (or skip it once the content is known bad). */
+	for (size_t i = 0; i < nr; i++) {
+		json_t *o = json_array_get(rasters, i);
+		struct raster *ra = &r->rasters[i];
+		int inline_payload = json_object_get(o, "bytes") != NULL ||
+		    !json_is_string(json_object_get(o, "path"));
+		enum rec_status s = REC_OK;
+		uint64_t got;
+
+		ra->extra = json_incref(o);
+		if (st == REC_OK)
+			s = parse_raster(o, i, ra, err, errlen);
+		if (st == REC_OK && s == REC_OK && inline_payload &&
+		    sizes[i] != raster_bytes(ra)) {
+			fmt(err, errlen, "rasters[%zu] (%s): bytes %llu disagrees with %dx%dx%d %s "
+			    "= %zu", i, ra->role, (unsigned long long)sizes[i], ra->width,
+			    ra->height, ra->nbands, dtype_name(ra->dtype), raster_bytes(ra));
+			s = REC_BAD;
+		}
+		if (s != REC_OK)
+			st = s;
+		if (!inline_payload) {
+			if (st == REC_OK) {
+				const char *path = json_string_value(json_object_get(o, "path"));
+				struct raster f;
+				struct grid fg;
+				int fgrid = 0;
+
+				memset(&f, 0, sizeof f);
+				if (gtiff_read == NULL) {
+					fmt(err, errlen, "spooled rasters are not supported yet");
+					st = REC_BAD;
+				} else if (gtiff_read(path, &f, &fg, &fgrid, why, sizeof why)) {
+					fmt(err, errlen, "rasters[%zu] (%s): %s", i, ra->role, why);
+					st = REC_BAD;
+				} else if (f.width != ra->width || f.height != ra->height ||
+				    f.nbands != ra->nbands || f.dtype != ra->dtype) {
+					fmt(err, errlen, "rasters[%zu] (%s): %s is %dx%dx%d %s, record "
+					    "says %dx%dx%d %s", i, ra->role, path, f.width, f.height,
+					    f.nbands, dtype_name(f.dtype), ra->width, ra->height,
+					    ra->nbands, dtype_name(ra->dtype));
+					st = REC_BAD;
+				} else {
+					ra->data = f.data;
+					f.data = NULL;
+				}
+				raster_free(&f);
+			}
+			continue;
+		}
+		if (st == REC_OK) {
+			ra->data = malloc(sizes[i] ? sizes[i] : 1);
+			if (ra->data == NULL) {
+				free(sizes);
+				return fatal_at(rd, start, err, errlen, "out of memory for payload");
+			}
+		}
+		got = read_exact(rd->fp, st == REC_OK ? ra->data : NULL, sizes[i]);
+		rd->offset += got;
+		if (got != sizes[i]) {
+			snprintf(why, sizeof why, "truncated payload of rasters[%zu]: %llu of %llu "
+			    "bytes", i, (unsigned long long)got, (unsigned long long)sizes[i]);
+			free(sizes);
+			return fatal_at(rd, start, err, errlen, why);
+		}
+		if (st == REC_OK)
+			from_le(ra->data, sizes[i], dtype_size(ra->dtype));
+	}
+	free(sizes);
+
+	g = json_object_get(r->json, "grid");
+	if (st == REC_OK && g != NULL) {
+		st = parse_grid(g, &r->grid, err, errlen);
+		r->has_grid = st == REC_OK;
+	}
+	for (size_t i = 0; st == REC_OK && r->has_grid && i < nr; i++)
+		if (r->rasters[i].width != r->grid.width ||
+		    r->rasters[i].height != r->grid.height) {
+			fmt(err, errlen, "rasters[%zu] (%s) is %dx%d but the grid is %dx%d", i,
+			    r->rasters[i].role, r->rasters[i].width, r->rasters[i].height,
+			    r->grid.width, r->grid.height);
+			st = REC_BAD;
+		}
+	if (st != REC_OK) {
+		/* Keep the JSON for the reject; drop what was half-read. */
+		for (size_t i = 0; i < r->nrasters; i++)
+			raster_free(&r->rasters[i]);
+		free(r->rasters);
+		r->rasters = NULL;
+		r->nrasters = 0;
+		r->has_grid = 0;
+	}
+	return st;
+}
+
+/* A file name from the record's identity: tile stem, else poi_id, else the number. */
+static void
+spool_name(struct rec *r, const struct rec_write_opts *o, const struct raster *ra,
+    char *out, size_t outlen)
+{
+	const char *id = json_string_value(json_object_get(json_object_get(r->json, "tile"),
+	    "stem"));
+	char num[32], safe[200];
+	size_t k = 0;
+
+	if (id == NULL)
+		id = json_string_value(json_object_get(r->json, "poi_id"));
+	if (id == NULL) {
+		snprintf(num, sizeof num, "record%lld", r->number);
+		id = num;
+	}
+	for (; *id && k + 1 < sizeof safe; id++)
+		safe[k++] = (*id == '/' || *id == '\\' || (unsigned char)*id < ' ') ? '_' : *id;
+	safe[k] = '\0';
+	snprintf(out, outlen, "%s/%s.%s.%s.tif", o->spool_dir, safe,
+	    o->tool ? o->tool : "rec", ra->role);
+}
+
+static json_t *
+grid_json(const struct grid *g)
+{
+	json_t *t = json_array();
+
+	for (int i = 0; i < 6; i++)
+		json_array_append_new(t, json_real(g->t[i]));
+	return json_pack("{s:s, s:o, s:i, s:i}", "crs", g->crs, "transform", t,
+	    "width", g->width, "height", g->height);
+}
+
+static int
+write_all(FILE *fp, const void *p, size_t n, char *err, size_t errlen)
+{
+	if (n && fwrite(p, 1, n, fp) != n) {
+		fmt(err, errlen, "write error: %s", strerror(errno ? errno : EIO));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+write_payload(FILE *fp, const struct raster *ra, char *err, size_t errlen)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	size_t n = raster_bytes(ra), sz = dtype_size(ra->dtype);
+	unsigned char *tmp = malloc(n ? n : 1);
+	int rc;
+
+	if (tmp == NULL)
+		return fmt(err, errlen, "out of memory"), -1;
+	memcpy(tmp, ra->data, n);
+	from_le(tmp, n, sz);	/* the swap is its own inverse */
+	rc = write_all(fp, tmp, n, err, errlen);
+	free(tmp);
+	return rc;
+#else
+	return write_all(fp, ra->data, raster_bytes(ra), err, errlen);
+#endif
+}
+
+int
+rec_write(FILE *fp, struct rec *r, const struct rec_write_opts *o, char *err, size_t errlen)
+{
+	json_t *arr;
+	char *line;
+	size_t len;
+	int rc = 0;
+
+	if (r->has_grid)
+		json_object_set_new(r->json, "grid", grid_json(&r->grid));
+	arr = json_array();
+	for (size_t i = 0; i < r->nrasters; i++) {
+		struct raster *ra = &r->rasters[i];
+		json_t *d = ra->extra ? json_deep_copy(ra->extra) : json_object();
+
+		json_object_set_new(d, "role", json_string(ra->role));
+		json_object_set_new(d, "width", json_integer(ra->width));
+		json_object_set_new(d, "height", json_integer(ra->height));
+		if (ra->bands == NULL || (int)json_array_size(ra->bands) != ra->nbands)
+			for (int b = 0; b < ra->nbands; b++)
+				if (ra->bands == NULL || (size_t)b >= json_array_size(ra->bands)) {
+					char name[24];
+					snprintf(name, sizeof name, "b%d", b + 1);
+					raster_set_band_name(ra, b, name);
+				}
+		json_object_set(d, "bands", ra->bands);
+		while ((int)json_array_size(json_object_get(d, "bands")) > ra->nbands)
+			json_array_remove(json_object_get(d, "bands"), (size_t)ra->nbands);
+		json_object_set_new(d, "dtype", json_string(dtype_name(ra->dtype)));
+		if (!ra->has_nodata)
+			json_object_del(d, "nodata");
+		else if (isnan(ra->nodata))
+			json_object_set_new(d, "nodata", json_string("nan"));
+		else if (ra->nodata == floor(ra->nodata) && fabs(ra->nodata) < 1e15)
+			json_object_set_new(d, "nodata", json_integer((json_int_t)ra->nodata));
+		else
+			json_object_set_new(d, "nodata", json_real(ra->nodata));
+		if (o && o->spool_dir && !o->header_only) {
+			char path[4096];
+
+			spool_name(r, o, ra, path, sizeof path);
+			if (gtiff_write == NULL) {
+				fmt(err, errlen, "--spool is not supported yet");
+				json_decref(d);
+				json_decref(arr);
+				return -1;
+			}
+			if (gtiff_write(path, ra, r->has_grid ? &r->grid : NULL, err, errlen)) {
+				json_decref(d);
+				json_decref(arr);
+				return -1;
+			}
+			json_object_del(d, "bytes");
+			json_object_set_new(d, "path", json_string(path));
+		} else {
+			json_object_del(d, "path");
+			json_object_set_new(d, "bytes", json_integer((json_int_t)raster_bytes(ra)));
+		}
+		json_array_append_new(arr, d);
+	}
+	if (o && o->header_only) {
+		/* A header without its payloads would break the frame: say what was dropped. */
+		json_object_del(r->json, "rasters");
+		if (r->nrasters)
+			json_object_set_new(r->json, "rasters_dropped",
+			    json_integer((json_int_t)r->nrasters));
+		json_decref(arr);
+	} else if (r->nrasters || json_object_get(r->json, "rasters"))
+		json_object_set_new(r->json, "rasters", arr);
+	else
+		json_decref(arr);
+
+	line = json_dumps(r->json, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	if (line == NULL)
+		return fmt(err, errlen, "cannot serialise record %lld", r->number), -1;
+	len = strlen(line);
+	errno = 0;
+	if (write_all(fp, line, len, err, errlen) || write_all(fp, "\n", 1, err, errlen))
+		rc = -1;
+	free(line);
+	if (rc == 0 && !(o && (o->spool_dir || o->header_only)))
+		for (size_t i = 0; i < r->nrasters && rc == 0; i++)
+			rc = write_payload(fp, &r->rasters[i], err, errlen);
+	return rc;
+}
