@@ -1,0 +1,43 @@
+#!/bin/sh
+# lib/http.c against real servers: nginx for ranges and reuse, tests/servers/flaky.py
+# for 429/5xx/resets/hangs/garbage.  The C checks live in tests/unit/test_http.c;
+# this script starts the servers, runs it, and checks what the servers saw.
+. "$(dirname "$0")/lib.sh"
+
+DATA=$FIX/sentinel2_l2a_cog/S2A_29RKH_20200219_0_L2A
+start_nginx "$DATA" || { echo "not ok - nginx did not start"; exit 1; }
+FPORT=$(free_port)
+$PY "$TOP/tests/servers/flaky.py" "$FPORT" "$DATA" 2>"$T/flaky.log" &
+FPID=$!
+at_exit "kill $FPID 2>/dev/null"
+wait_port "$FPORT" || { echo "not ok - flaky.py did not start"; exit 1; }
+FLAKY=http://127.0.0.1:$FPORT
+
+# The unit binary prints its own ok/not ok lines, tallied with ours.
+start=$(date +%s)
+S2VL_TEST_URL=$NGINX_URL S2VL_TEST_FILE=$DATA/B04.tif S2VL_TEST_FLAKY=$FLAKY \
+	"$S2VL_UNIT/test_http"
+end=$(date +%s)
+
+count() { $PY -c "import urllib.request,sys; print(urllib.request.urlopen(sys.argv[1]).read().decode())" "$FLAKY/count/$1"; }
+
+check 'nginx saw one GET per request, ranges as asked' '
+	n=$(grep -c "\"GET /B04.tif HTTP/1.1\"" "$NGINX_LOG") &&
+	test "$n" -eq 75 &&
+	test "$(grep -c " 206 " "$NGINX_LOG")" -eq 73 &&
+	test "$(grep -c " 416 " "$NGINX_LOG")" -eq 1 &&
+	grep -q "\"GET /nope.tif?sig=TOPSECRET HTTP/1.1\" 404" "$NGINX_LOG" &&
+	test "$(grep -c "nope.tif" "$NGINX_LOG")" -eq 1 &&
+	grep -q "\"bytes=7000-7999\"" "$NGINX_LOG"
+'
+check 'flaky.py: 429 twice then ok = 3 requests' 'test "$(count 2/a)" -eq 3'
+check 'flaky.py: Retry-After as HTTP-date = 2 requests' 'test "$(count 1/b)" -eq 2'
+check 'flaky.py: 500 twice then ok = 3 requests' 'test "$(count 2/c)" -eq 3'
+check 'flaky.py: 503 always = 1 + max_retries requests' 'test "$(count d)" -eq 4'
+check 'flaky.py: 404 once' 'test "$(count e)" -eq 1'
+check 'flaky.py: a hang is retried then times out' 'test "$(count f)" -eq 4'
+check 'flaky.py: resets retried' 'test "$(count 2/g)" -eq 3'
+check 'flaky.py: garbage not retried' 'test "$(count h)" -eq 1'
+check 'flaky.py: Retry-After 3600 not waited for' 'test "$(count m)" -eq 1'
+# 4 hangs of 1.5 s with backoff, 429s waiting 1 s: all concurrent, so well under 20 s.
+check "the whole run is quick ($((end - start)) s)" 'test $((end - start)) -lt 20'
