@@ -254,7 +254,7 @@ set_error(struct http_req *rq, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
-	snprintf(rq->error, sizeof rq->error, "%s: %s", u, why);
+	snprintf(rq->error, sizeof rq->error, "%.150s: %.100s", u, why);
 }
 
 /* ---- local files ---- */

@@ -18,6 +18,8 @@ Paths (KEY makes each scenario's request count separate):
   /big/KEY             a 200 body of 8 MiB
   /echo/KEY            POST: answer the request body, prefixed by method and content type
   /count/KEY           how many requests KEY has had so far (this one excluded)
+  /peer/KEY            the client's port: the same port twice means a reused connection
+  /trickle/KEY         promise 1000 bytes, send one every 0.4 s (a stalled transfer)
 """
 import email.utils
 import os
@@ -110,6 +112,21 @@ class H(BaseHTTPRequestHandler):
                 return self.reply(200, data)
             body = data[10:20]
             return self.reply(206, body, [("Content-Range", "bytes 10-19/%d" % len(data))])
+        if kind == "peer":
+            return self.reply(200, b"%d" % self.client_address[1])
+        if kind == "trickle":
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            try:
+                for _ in range(1000):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.4)
+            except OSError:
+                pass
+            self.close_connection = True
+            return
         if kind == "big":
             return self.reply(200, b"x" * (8 << 20))
         if kind == "echo":

@@ -327,14 +327,47 @@ online_flaky(const char *base, const char *file)
 	CHECK(!rq[10].ok && strstr(rq[10].error, "over the limit of 1048576") != NULL &&
 	    rq[10].attempts == 1, "max_bytes stops a big body: %s", rq[10].error);
 	CHECK(rq[11].ok && strcmp(rq[11].data, "POST application/json\n{\"q\":1}") == 0,
-	    "POST with a JSON body: %s", rq[11].data ? rq[11].data : rq[11].error);
+	    "POST with a JSON body, content type and extra header: %s", rq[11].error);
 	CHECK(!rq[12].ok && rq[12].attempts == 1 && strstr(rq[12].error, "Retry-After 3600") != NULL,
 	    "Retry-After an hour: give up at once: %s", rq[12].error);
 	for (i = 0; i < 14; i++)
 		CHECK(strstr(rq[i].error, "SECRET") == NULL, "no secret in error %zu", i);
 	for (i = 0; i < 14; i++)
 		http_req_clear(&rq[i]);
+
+	/* Two batches on one handle: the second reuses the first one's connection. */
+	snprintf(u[0], sizeof u[0], "%s/peer/n", base);
+	rq[0].url = u[0];
+	http_fetch(h, rq, 1);
+	snprintf(u[1], sizeof u[1], "%s", rq[0].data ? rq[0].data : "none");
+	http_fetch(h, rq, 1);
+	CHECK(rq[0].ok && strcmp(u[1], rq[0].data) == 0,
+	    "the connection is reused across http_fetch calls (port %s, then %s)", u[1],
+	    rq[0].data ? rq[0].data : rq[0].error);
+	http_req_clear(&rq[0]);
 	http_free(h);
+
+	/* A transfer that stalls under 1 KiB/s ends on the low-speed limit. */
+	{
+		struct http_opts o;
+		struct http_stats st;
+
+		http_opts_default(&o);
+		o.low_speed_time = 1;
+		o.max_retries = 0;
+		h = http_new(&o);
+		snprintf(u[0], sizeof u[0], "%s/trickle/o", base);
+		rq[0].url = u[0];
+		nf = http_fetch(h, rq, 1);
+		CHECK(nf == 1 && strstr(rq[0].error, "/trickle/o: stalled: under 1 KiB/s for 1 s")
+		    != NULL && rq[0].attempts == 1, "a stalled transfer: %s", rq[0].error);
+		http_stats(h, &st);
+		CHECK(st.requests == 1 && st.bytes >= 1 && st.bytes < 20,
+		    "stats: %llu request, %llu bytes", (unsigned long long)st.requests,
+		    (unsigned long long)st.bytes);
+		http_req_clear(&rq[0]);
+		http_free(h);
+	}
 	free(want);
 }
 
