@@ -375,6 +375,7 @@ hf_take_page(struct scan *sc, json_t *doc, long long offset)
 		}
 		take_row(sc, idx, row, 0, 0, 0);
 	}
+	sc->t->n_in = (uint64_t)sc->rows;	/* for the progress line */
 }
 
 /* Names of the features whose type is an Image (or other media): never copied. */
