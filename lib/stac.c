@@ -522,13 +522,22 @@ boa_decide(const json_t *item, int raw_dn, double declared, int *applied, double
 	}
 }
 
+/* Whole numbers stay integers in the output (nodata 0, not 0.0). */
+static json_t *
+num(double v)
+{
+	if (v == floor(v) && fabs(v) < 9007199254740992.0)
+		return json_integer((json_int_t)v);
+	return json_real(v);
+}
+
 static void
 set_num(json_t *o, const char *k, const json_t *v, double dflt)
 {
 	if (json_is_number(v))
-		json_object_set_new(o, k, json_real(json_number_value(v)));
+		json_object_set_new(o, k, num(json_number_value(v)));
 	else if (!isnan(dflt))
-		json_object_set_new(o, k, json_real(dflt));
+		json_object_set_new(o, k, num(dflt));
 	else
 		json_object_set_new(o, k, json_null());
 }
@@ -692,7 +701,7 @@ stac_scene(const json_t *item, const char *item_url, const char *const *names,
 	boa_decide(item, raw_dn, declared, &applied, &offset, &rule);
 	json_object_set_new(s, "boa_offset_applied",
 	    applied < 0 ? json_null() : json_boolean(applied));
-	json_object_set_new(s, "reflectance_offset", json_real(offset));
+	json_object_set_new(s, "reflectance_offset", num(offset));
 	json_object_set_new(s, "boa_rule", json_string(rule));
 	json_object_set_new(s, "boa_flag", boa_flag(pr) < 0 ? json_null() :
 	    json_boolean(boa_flag(pr)));
@@ -706,7 +715,7 @@ stac_scene(const json_t *item, const char *item_url, const char *const *names,
 
 			if (json_is_true(json_object_get(a, "defaults")) && i >= 0 &&
 			    strcmp(s2_assets[i].kind, "refl") == 0)
-				json_object_set_new(a, "offset", json_real(offset));
+				json_object_set_new(a, "offset", num(offset));
 		}
 	}
 	json_object_set_new(s, "assets", assets);
