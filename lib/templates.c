@@ -157,15 +157,19 @@ tpl_load(struct templates *tp, const char *path, char *err, size_t errlen)
 {
 	json_error_t je;
 	json_t *root, *v;
+	FILE *fp;
 	const char *key;
 	char *news[TPL_COUNT] = { NULL }, why[256];
 	int i;
 
-	if ((root = json_load_file(path, JSON_REJECT_DUPLICATES, &je)) == NULL) {
-		if (je.line <= 0)
-			snprintf(err, errlen, "%s: %s", path, je.text);
-		else
-			snprintf(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+	if ((fp = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	root = json_loadf(fp, JSON_REJECT_DUPLICATES, &je);
+	fclose(fp);
+	if (root == NULL) {
+		snprintf(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
 		return -1;
 	}
 	if (!json_is_object(root)) {
