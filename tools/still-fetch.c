@@ -1,0 +1,531 @@
+/*
+ * still-fetch - add an overhead context still (Mapbox Static Images) to each
+ * POI record: a "still" raster (uint8 RGB), a "still" key saying how it was
+ * asked for, and the original builder's "mapbox_overview" row.
+ *
+ * Records are fetched -j at a time and written in input order.  The access
+ * token comes from MAPBOX_ACCESS_TOKEN or --token-file only; it is never on
+ * the command line, and never in a message, a reject or an output record:
+ * URLs are shown through http_redact, which drops the query string.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "imgdecode.h"
+#include "rec.h"
+#include "tool.h"
+
+static const char usage[] =
+    "usage: still-fetch [-hq] [-j N] [--max-retries N] [--style OWNER/STYLE] [--zoom Z]\n"
+    "                   [--size PX] [--no-retina] [--bearing DEG] [--pitch DEG]\n"
+    "                   [--base-url URL] [--token-file FILE] [--timeout SEC]\n"
+    "                   [--progress] [--rejects FILE] [--spool DIR] [< in] [> out]\n"
+    "  --style OWNER/STYLE  Mapbox style (mapbox/satellite-v9)\n"
+    "  --zoom Z             zoom level 0..22, fractions allowed (12)\n"
+    "  --size PX            width and height in logical pixels, 1..1280 (1280)\n"
+    "  --no-retina          ask for 1x pixels instead of @2x\n"
+    "  --bearing DEG        rotation 0..360 (0);  --pitch DEG  tilt 0..60 (0)\n"
+    "  --base-url URL       API root (https://api.mapbox.com)\n"
+    "  --token-file FILE    read the access token from FILE instead of\n"
+    "                       the environment variable MAPBOX_ACCESS_TOKEN\n"
+    "  --timeout SEC        give up on one request after SEC seconds (120)\n"
+    "  -j, --jobs N         requests in flight at once (4)\n"
+    "  --max-retries N      retries on timeouts, resets, 429 and 5xx (4)\n"
+    "  -q, --quiet          no progress line, no per-record messages\n"
+    "  --progress           progress line even when stderr is not a terminal\n"
+    "  --rejects FILE       records without a still go there (default stderr)\n"
+    "  --spool DIR          write rasters as GeoTIFFs in DIR instead of inline\n"
+    "  -h, --help           this text;  --version  the version\n";
+
+enum {
+	OPT_STYLE = OPT_TOOL_FIRST, OPT_ZOOM, OPT_SIZE, OPT_NO_RETINA, OPT_BEARING,
+	OPT_PITCH, OPT_BASE_URL, OPT_TOKEN_FILE, OPT_TIMEOUT
+};
+
+/* The wording of the original builder's overview row (specs/reference-pipeline.md 5). */
+static const char overview_prompt[] =
+    "The input is overhead context imagery (not the same sensor as the chips). "
+    "Describe it and relate it to the paired satellite imagery and land-cover outputs "
+    "from the same area in this dataset.";
+
+#define MERC_LAT_MAX	85.0511
+#define EARTH_R		6378137.0	/* Web Mercator sphere */
+#define TILE_PX		512.0		/* Mapbox styles render 512-px tiles */
+#define ADDRESS_MAX	160		/* characters of source.address in the answer */
+#define BODY_MAX	((uint64_t)64 << 20)
+
+struct opts {
+	const char *style;
+	double zoom, bearing, pitch, timeout;
+	int size, scale;
+	char base[512];
+	char token[512];
+};
+
+/* One record of the batch on its way. */
+struct item {
+	struct rec r;
+	int bad;		/* rejected before any request */
+	char why[256];
+	double lon, lat;
+	char url[1024];		/* without the token, for the record */
+	char *full;		/* with it: only ever handed to curl */
+};
+
+/* A token goes into a URL as it is, so it must need no escaping. */
+static int
+token_ok(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+/* "owner/style": two path segments that need no escaping either. */
+static int
+style_ok(const char *s)
+{
+	const char *slash = strchr(s, '/');
+	size_t n = strlen(s);
+
+	if (slash == NULL || slash == s || slash == s + n - 1 || strchr(slash + 1, '/'))
+		return 0;
+	for (; *s; s++)
+		if (*s != '/' && !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+static void
+load_token(struct tool *t, struct opts *o, const char *file)
+{
+	const char *env;
+	char *p;
+	FILE *fp;
+
+	if (file != NULL) {
+		if ((fp = fopen(file, "r")) == NULL)
+			tool_fatal(t, "--token-file %s: %s", file, strerror(errno));
+		if (fgets(o->token, sizeof o->token, fp) == NULL)
+			o->token[0] = '\0';
+		fclose(fp);
+		/* The first line, without surrounding blanks. */
+		o->token[strcspn(o->token, "\r\n")] = '\0';
+		for (p = o->token + strlen(o->token); p > o->token && (p[-1] == ' ' ||
+		    p[-1] == '\t'); p--)
+			p[-1] = '\0';
+		p = o->token + strspn(o->token, " \t");
+		memmove(o->token, p, strlen(p) + 1);
+		if (o->token[0] == '\0')
+			tool_fatal(t, "--token-file %s: no token on the first line", file);
+	} else {
+		env = getenv("MAPBOX_ACCESS_TOKEN");
+		if (env == NULL || *env == '\0')
+			tool_usage_error(t, "no access token: set MAPBOX_ACCESS_TOKEN or use "
+			    "--token-file FILE");
+		if (strlen(env) >= sizeof o->token)
+			tool_fatal(t, "MAPBOX_ACCESS_TOKEN: longer than %zu characters",
+			    sizeof o->token - 1);
+		snprintf(o->token, sizeof o->token, "%s", env);
+	}
+	if (!token_ok(o->token))
+		tool_fatal(t, "%s: the token has characters other than letters, digits, "
+		    "'.', '_' and '-'", file ? file : "MAPBOX_ACCESS_TOKEN");
+}
+
+/* Python's repr() of a float, which the original printed the zoom with: 12.0, 12.5. */
+static void
+py_float(double v, char *out, size_t outlen)
+{
+	int prec;
+
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(out, outlen, "%.*g", prec, v);
+		if (strtod(out, NULL) == v)
+			break;
+	}
+	if (strpbrk(out, ".eni") == NULL && strlen(out) + 2 < outlen)
+		strcat(out, ".0");
+}
+
+/* At most max UTF-8 characters of s (Python's s[:max]), into a new string. */
+static char *
+utf8_prefix(const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+	char *out;
+
+	while (*p && n < max) {
+		p++;
+		while ((*p & 0xc0) == 0x80)
+			p++;
+		n++;
+	}
+	if ((out = malloc((size_t)(p - (const unsigned char *)s) + 1)) == NULL)
+		return NULL;
+	memcpy(out, s, (size_t)(p - (const unsigned char *)s));
+	out[p - (const unsigned char *)s] = '\0';
+	return out;
+}
+
+static const char *
+source_string(json_t *rec, const char *key, const char *alt)
+{
+	json_t *src = json_object_get(rec, "source"), *v;
+
+	if (!json_is_object(src))
+		return NULL;
+	v = json_object_get(src, key);
+	if (!json_is_string(v) && alt != NULL)
+		v = json_object_get(src, alt);
+	return json_is_string(v) && json_string_length(v) > 0 ? json_string_value(v) : NULL;
+}
+
+/* The answer of the overview row, as the original worded it. */
+static char *
+overview_answer(const struct opts *o, json_t *rec, double lat, double lon)
+{
+	const char *country = source_string(rec, "country", "country_iso_alpha2");
+	const char *address = source_string(rec, "address", NULL);
+	char zoom[32], *addr = NULL, *out = NULL;
+	size_t len;
+
+	py_float(o->zoom, zoom, sizeof zoom);
+	if (address != NULL && (addr = utf8_prefix(address, ADDRESS_MAX)) == NULL)
+		return NULL;
+	len = 256 + (country ? strlen(country) : 0) + (addr ? strlen(addr) : 0);
+	if ((out = malloc(len)) != NULL) {
+		int n = snprintf(out, len, "Overhead context imagery (zoom %s) centered near "
+		    "%.5f\xc2\xb0, %.5f\xc2\xb0. Pairs with satellite imagery and land-cover "
+		    "outputs from the same area.", zoom, lat, lon);
+		if (country != NULL)
+			n += snprintf(out + n, len - (size_t)n, " ISO country: %s.", country);
+		if (addr != NULL && addr[0] != '\0')
+			snprintf(out + n, len - (size_t)n, " Vicinity: %s.", addr);
+	}
+	free(addr);
+	return out;
+}
+
+static int
+get_number(json_t *rec, const char *key, double *v)
+{
+	json_t *j = json_object_get(rec, key);
+
+	if (!json_is_number(j))
+		return -1;
+	*v = json_number_value(j);
+	return isfinite(*v) ? 0 : -1;
+}
+
+/* Check the record and build its request URL; on trouble set it->bad and why. */
+static void
+prepare(const struct opts *o, struct item *it)
+{
+	json_t *j = it->r.json;
+	char num[5][40];
+	size_t n;
+
+	if (get_number(j, "lon", &it->lon) || get_number(j, "lat", &it->lat)) {
+		it->bad = 1;
+		snprintf(it->why, sizeof it->why, "no numeric \"lon\" and \"lat\"");
+		return;
+	}
+	if (it->lat < -MERC_LAT_MAX || it->lat > MERC_LAT_MAX) {
+		it->bad = 1;
+		snprintf(it->why, sizeof it->why, "lat %.6g is beyond the Web Mercator limit "
+		    "of +-%.4f that Mapbox Static Images accepts", it->lat, MERC_LAT_MAX);
+		return;
+	}
+	if (it->lon < -180 || it->lon > 180) {
+		it->bad = 1;
+		snprintf(it->why, sizeof it->why, "lon %.6g is outside -180..180", it->lon);
+		return;
+	}
+	if (it->r.nrasters > 0 || it->r.has_grid) {
+		it->bad = 1;
+		snprintf(it->why, sizeof it->why, "the record already has rasters or a grid: "
+		    "still-fetch takes POI records");
+		return;
+	}
+	/* Six decimals is 0.1 m: finer than any still's pixel. */
+	snprintf(num[0], sizeof num[0], "%.6f", it->lon);
+	snprintf(num[1], sizeof num[1], "%.6f", it->lat);
+	snprintf(num[2], sizeof num[2], "%.2f", o->zoom);
+	snprintf(num[3], sizeof num[3], "%g", o->bearing);
+	snprintf(num[4], sizeof num[4], "%g", o->pitch);
+	for (int k = 0; k < 3; k++) {	/* 13.400000 -> 13.4, 12.00 -> 12 */
+		char *p = num[k] + strlen(num[k]) - 1;
+
+		while (*p == '0')
+			*p-- = '\0';
+		if (*p == '.')
+			*p = '\0';
+		if (strcmp(num[k], "-0") == 0)
+			strcpy(num[k], "0");
+	}
+	n = (size_t)snprintf(it->url, sizeof it->url, "%s/styles/v1/%s/static/%s,%s,%s,%s,%s/%dx%d%s",
+	    o->base, o->style, num[0], num[1], num[2], num[3], num[4], o->size, o->size,
+	    o->scale == 2 ? "@2x" : "");
+	if (n >= sizeof it->url) {
+		it->bad = 1;
+		snprintf(it->why, sizeof it->why, "request URL too long");
+		return;
+	}
+	n += strlen("?access_token=") + strlen(o->token) + 1;
+	if ((it->full = malloc(n)) == NULL) {
+		it->bad = 1;
+		snprintf(it->why, sizeof it->why, "out of memory");
+		return;
+	}
+	snprintf(it->full, n, "%s?access_token=%s", it->url, o->token);
+}
+
+/* Web Mercator grid of a north-up still centred on lon/lat. */
+static void
+still_grid(const struct opts *o, double lon, double lat, int w, int h, struct grid *g)
+{
+	const double pi = 3.14159265358979323846;
+	double x = EARTH_R * lon * pi / 180;
+	double y = EARTH_R * log(tan(pi / 4 + lat * pi / 360));
+	double px = 2 * pi * EARTH_R / (TILE_PX * pow(2, o->zoom) * o->scale);
+
+	snprintf(g->crs, sizeof g->crs, "EPSG:3857");
+	g->t[0] = px;
+	g->t[1] = 0;
+	g->t[2] = x - px * w / 2;
+	g->t[3] = 0;
+	g->t[4] = -px;
+	g->t[5] = y + px * h / 2;
+	g->width = w;
+	g->height = h;
+}
+
+/* Decode the body into the record.  0 ok, -1 with why set. */
+static int
+add_still(const struct opts *o, struct item *it, struct http_req *rq)
+{
+	static const char *band[3] = { "red", "green", "blue" };
+	struct img im;
+	struct raster *ra;
+	json_t *rows, *still, *row;
+	char err[256], *answer;
+	int want = o->size * o->scale;
+
+	if (img_decode(rq->data, rq->len, (uint64_t)8192 * 8192, &im, err, sizeof err) == -1) {
+		snprintf(it->why, sizeof it->why, "%.200s", err);
+		return -1;
+	}
+	if (im.width != want || im.height != want) {
+		snprintf(it->why, sizeof it->why, "the %s is %dx%d pixels, expected %dx%d",
+		    img_format_name(im.format), im.width, im.height, want, want);
+		img_free(&im);
+		return -1;
+	}
+	if ((ra = rec_add_raster(&it->r, "still", im.width, im.height, 3, DT_UINT8)) == NULL) {
+		snprintf(it->why, sizeof it->why, "out of memory");
+		img_free(&im);
+		return -1;
+	}
+	free(ra->data);
+	ra->data = im.rgb;
+	im.rgb = NULL;
+	for (int b = 0; b < 3; b++)
+		raster_set_band_name(ra, b, band[b]);
+	/* Rotated or tilted views have no affine grid; north-up ones do. */
+	if (o->bearing == 0 && o->pitch == 0) {
+		still_grid(o, it->lon, it->lat, im.width, im.height, &it->r.grid);
+		it->r.has_grid = 1;
+	}
+	still = json_pack("{s:s, s:f, s:f, s:f, s:i, s:i, s:i, s:s, s:s, s:s}",
+	    "style", o->style, "zoom", o->zoom, "bearing", o->bearing, "pitch", o->pitch,
+	    "width", o->size, "height", o->size, "scale", o->scale,
+	    "format", img_format_name(im.format), "url", it->url,
+	    "attribution", "\xc2\xa9 Mapbox \xc2\xa9 OpenStreetMap");
+	answer = overview_answer(o, it->r.json, it->lat, it->lon);
+	row = answer == NULL ? NULL : json_pack("{s:s, s:[], s:[{s:s, s:[{s:s, s:s}, {s:s, s:s}]}, "
+	    "{s:s, s:[{s:s, s:s}]}]}", "tag", "mapbox_overview", "boxes", "messages",
+	    "role", "user", "content", "type", "image", "image", "{image}",
+	    "type", "text", "text", overview_prompt,
+	    "role", "assistant", "content", "type", "text", "text", answer);
+	free(answer);
+	rows = row == NULL ? NULL : json_pack("[o]", row);
+	if (still == NULL || rows == NULL ||
+	    json_object_set_new(it->r.json, "still", still) == -1 ||
+	    json_object_set_new(it->r.json, "rows", rows) == -1) {
+		snprintf(it->why, sizeof it->why, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+run_batch(struct tool *t, const struct opts *o, struct http *h, struct item *it, size_t n,
+    struct http_req *rq)
+{
+	struct http_stats before, after;
+	size_t i, k = 0;
+
+	http_stats(h, &before);
+	for (i = 0; i < n; i++) {
+		if (it[i].bad)
+			continue;
+		memset(&rq[k], 0, sizeof rq[k]);
+		rq[k].url = it[i].full;
+		rq[k].max_bytes = BODY_MAX;
+		k++;
+	}
+	if (k > 0)
+		http_fetch(h, rq, k);
+	http_stats(h, &after);
+	t->bytes_fetched += after.bytes - before.bytes;
+
+	for (i = 0, k = 0; i < n; i++) {
+		struct item *x = &it[i];
+		struct http_req *r = x->bad ? NULL : &rq[k++];
+
+		if (r != NULL && !r->ok) {
+			x->bad = 1;
+			snprintf(x->why, sizeof x->why, "%s", r->error);
+		} else if (r != NULL && add_still(o, x, r) == -1)
+			x->bad = 1;
+		if (r != NULL)
+			http_req_clear(r);
+		free(x->full);
+		x->full = NULL;
+		if (x->bad)
+			tool_reject(t, &x->r, "%s", x->why);
+		else
+			tool_emit(t, &x->r);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct option longopts[] = {
+		TOOL_LONGOPTS,
+		TOOL_NET_LONGOPTS,
+		{ "style", required_argument, 0, OPT_STYLE },
+		{ "zoom", required_argument, 0, OPT_ZOOM },
+		{ "size", required_argument, 0, OPT_SIZE },
+		{ "no-retina", no_argument, 0, OPT_NO_RETINA },
+		{ "bearing", required_argument, 0, OPT_BEARING },
+		{ "pitch", required_argument, 0, OPT_PITCH },
+		{ "base-url", required_argument, 0, OPT_BASE_URL },
+		{ "token-file", required_argument, 0, OPT_TOKEN_FILE },
+		{ "timeout", required_argument, 0, OPT_TIMEOUT },
+		{ 0, 0, 0, 0 }
+	};
+	struct opts o = { "mapbox/satellite-v9", 12, 0, 0, 120, 1280, 2, "", "" };
+	const char *base = "https://api.mapbox.com", *token_file = NULL;
+	struct http_opts ho;
+	struct http *h;
+	struct http_req *rq;
+	struct item *it;
+	struct tool t;
+	size_t n, len;
+	long v;
+	int ch;
+
+	tool_init(&t, "still-fetch", usage);
+	t.jobs = 4;
+	while ((ch = getopt_long(argc, argv, "hqj:", longopts, NULL)) != -1) {
+		if (tool_option(&t, ch, optarg))
+			continue;
+		switch (ch) {
+		case OPT_STYLE:
+			if (!style_ok(optarg))
+				tool_usage_error(&t, "--style: expected OWNER/STYLE such as "
+				    "mapbox/satellite-v9, got '%s'", optarg);
+			o.style = optarg;
+			break;
+		case OPT_ZOOM:
+			if (parse_double(optarg, &o.zoom) || o.zoom < 0 || o.zoom > 22)
+				tool_usage_error(&t, "--zoom: expected 0..22, got '%s'", optarg);
+			break;
+		case OPT_SIZE:
+			if (parse_long(optarg, 1, 1280, &v))
+				tool_usage_error(&t, "--size: expected 1..1280 pixels, got '%s'",
+				    optarg);
+			o.size = (int)v;
+			break;
+		case OPT_NO_RETINA:
+			o.scale = 1;
+			break;
+		case OPT_BEARING:
+			if (parse_double(optarg, &o.bearing) || o.bearing < 0 || o.bearing > 360)
+				tool_usage_error(&t, "--bearing: expected 0..360, got '%s'", optarg);
+			break;
+		case OPT_PITCH:
+			if (parse_double(optarg, &o.pitch) || o.pitch < 0 || o.pitch > 60)
+				tool_usage_error(&t, "--pitch: expected 0..60, got '%s'", optarg);
+			break;
+		case OPT_BASE_URL:
+			base = optarg;
+			break;
+		case OPT_TOKEN_FILE:
+			token_file = optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_double(optarg, &o.timeout) || o.timeout <= 0)
+				tool_usage_error(&t, "--timeout: expected seconds > 0, got '%s'",
+				    optarg);
+			break;
+		default:
+			tool_usage_error(&t, NULL);
+		}
+	}
+	if (strchr(base, '?') != NULL || strchr(base, '#') != NULL)
+		tool_usage_error(&t, "--base-url: no query or fragment, please");
+	len = strlen(base);
+	while (len > 0 && base[len - 1] == '/')
+		len--;
+	if (len == 0 || len >= sizeof o.base)
+		tool_usage_error(&t, "--base-url: expected a URL such as https://api.mapbox.com");
+	memcpy(o.base, base, len);
+	o.base[len] = '\0';
+	tool_start(&t, argc - optind, argv + optind);
+	load_token(&t, &o, token_file);
+
+	http_opts_default(&ho);
+	ho.max_retries = t.max_retries;
+	ho.max_parallel = t.jobs;
+	ho.timeout = o.timeout;
+	if ((h = http_new(&ho)) == NULL)
+		tool_fatal(&t, "cannot set up libcurl");
+	it = calloc((size_t)t.jobs, sizeof *it);
+	rq = calloc((size_t)t.jobs, sizeof *rq);
+	if (it == NULL || rq == NULL)
+		tool_fatal(&t, "out of memory");
+
+	for (;;) {
+		for (n = 0; n < (size_t)t.jobs; n++) {
+			memset(&it[n], 0, sizeof it[n]);
+			if (!tool_next(&t, &it[n].r))
+				break;
+			prepare(&o, &it[n]);
+		}
+		if (n == 0)
+			break;
+		run_batch(&t, &o, h, it, n, rq);
+		if (n < (size_t)t.jobs)
+			break;
+	}
+	/* The token stays in memory no longer than needed. */
+	explicit_bzero(o.token, sizeof o.token);
+	http_free(h);
+	free(it);
+	free(rq);
+	return tool_finish(&t);
+}
