@@ -12,10 +12,6 @@
 #include "gtiff.h"
 #include "rec.h"
 
-/* TEMPORARY until lib/gtiff.c lands: lets the tree link meanwhile. */
-#pragma weak gtiff_read
-#pragma weak gtiff_write
-
 static const char *dtype_names[DT_COUNT] = { "uint8", "uint16", "int16", "float32" };
 static const size_t dtype_sizes[DT_COUNT] = { 1, 2, 2, 4 };
 
@@ -450,10 +446,7 @@ rec_read(struct rec_reader *rd, struct rec *r, char *err, size_t errlen)
 				int fgrid = 0;
 
 				memset(&f, 0, sizeof f);
-				if (gtiff_read == NULL) {
-					fmt(err, errlen, "spooled rasters are not supported yet");
-					st = REC_BAD;
-				} else if (gtiff_read(path, &f, &fg, &fgrid, why, sizeof why)) {
+				if (gtiff_read(path, &f, &fg, &fgrid, why, sizeof why)) {
 					fmt(err, errlen, "rasters[%zu] (%s): %s", i, ra->role, why);
 					st = REC_BAD;
 				} else if (f.width != ra->width || f.height != ra->height ||
@@ -621,12 +614,6 @@ rec_write(FILE *fp, struct rec *r, const struct rec_write_opts *o, char *err, si
 			char path[4096];
 
 			spool_name(r, o, ra, path, sizeof path);
-			if (gtiff_write == NULL) {
-				fmt(err, errlen, "--spool is not supported yet");
-				json_decref(d);
-				json_decref(arr);
-				return -1;
-			}
 			if (gtiff_write(path, ra, r->has_grid ? &r->grid : NULL, err, errlen)) {
 				json_decref(d);
 				json_decref(arr);
