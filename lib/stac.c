@@ -509,6 +509,9 @@ boa_decide(const json_t *item, int raw_dn, double declared, int *applied, double
 			*rule = "raw ESA DN (no raster:bands), baseline >= 04.00: "
 			    "subtract 1000 DN";
 		}
+	} else if (isnan(bl) && flag < 0) {
+		*applied = -1, *offset = isnan(declared) ? 0 : declared;
+		*rule = "no processing baseline and no flag: the declared offset";
 	} else if (flag == 1) {
 		*applied = 1, *offset = 0;
 		*rule = "earthsearch:boa_offset_applied true: offset already removed";
