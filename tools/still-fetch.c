@@ -70,7 +70,7 @@ struct opts {
 struct item {
 	struct rec r;
 	int bad;		/* rejected before any request */
-	char why[256];
+	char why[512];
 	double lon, lat;
 	char url[1024];		/* without the token, for the record */
 	char *full;		/* with it: only ever handed to curl */
@@ -323,12 +323,12 @@ add_still(const struct opts *o, struct item *it, struct http_req *rq)
 	int want = o->size * o->scale;
 
 	if (img_decode(rq->data, rq->len, (uint64_t)8192 * 8192, &im, err, sizeof err) == -1) {
-		snprintf(it->why, sizeof it->why, "%.200s", err);
+		snprintf(it->why, sizeof it->why, "%.150s: %.100s", it->url, err);
 		return -1;
 	}
 	if (im.width != want || im.height != want) {
-		snprintf(it->why, sizeof it->why, "the %s is %dx%d pixels, expected %dx%d",
-		    img_format_name(im.format), im.width, im.height, want, want);
+		snprintf(it->why, sizeof it->why, "%.150s: the %s is %dx%d pixels, expected %dx%d",
+		    it->url, img_format_name(im.format), im.width, im.height, want, want);
 		img_free(&im);
 		return -1;
 	}
@@ -369,6 +369,32 @@ add_still(const struct opts *o, struct item *it, struct http_req *rq)
 	return 0;
 }
 
+/*
+ * The failure of a request in words: http's message (URL without its query)
+ * and Mapbox's own {"message": ...} when it has one, unless that would repeat
+ * the token.
+ */
+static void
+api_error(const struct opts *o, const struct http_req *r, char *out, size_t outlen)
+{
+	json_t *j = NULL, *m;
+	const char *msg = NULL;
+
+	if (r->data != NULL && r->len > 0 && r->len < 4096)
+		j = json_loadb(r->data, r->len, 0, NULL);
+	m = json_object_get(j, "message");
+	if (json_is_string(m) && json_string_length(m) > 0 &&
+	    strstr(json_string_value(m), o->token) == NULL)
+		msg = json_string_value(m);
+	if (msg != NULL)
+		snprintf(out, outlen, "%.255s: %.100s", r->error, msg);
+	else if (r->status == 401 || r->status == 403)
+		snprintf(out, outlen, "%.255s: the access token was refused", r->error);
+	else
+		snprintf(out, outlen, "%s", r->error);
+	json_decref(j);
+}
+
 static void
 run_batch(struct tool *t, const struct opts *o, struct http *h, struct item *it, size_t n,
     struct http_req *rq)
@@ -396,7 +422,7 @@ run_batch(struct tool *t, const struct opts *o, struct http *h, struct item *it,
 
 		if (r != NULL && !r->ok) {
 			x->bad = 1;
-			snprintf(x->why, sizeof x->why, "%s", r->error);
+			api_error(o, r, x->why, sizeof x->why);
 		} else if (r != NULL && add_still(o, x, r) == -1)
 			x->bad = 1;
 		if (r != NULL)
