@@ -44,6 +44,17 @@ geo_invert(const double t[6], double inv[6])
 
 	if (det == 0 || !isfinite(det))
 		return -1;
+	/* North-up: the same arithmetic as GDALInvGeoTransform, so pixel lookups
+	 * tie-break exactly as GDAL's do. */
+	if (t[1] == 0 && t[3] == 0) {
+		inv[0] = 1.0 / t[0];
+		inv[1] = 0;
+		inv[2] = -t[2] / t[0];
+		inv[3] = 0;
+		inv[4] = 1.0 / t[4];
+		inv[5] = -t[5] / t[4];
+		return 0;
+	}
 	/* col = ( e*(x-c) - b*(y-f)) / det, row = (-d*(x-c) + a*(y-f)) / det */
 	inv[0] = t[4] / det;
 	inv[1] = -t[1] / det;
