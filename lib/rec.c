@@ -86,6 +86,7 @@ rec_free(struct rec *r)
 	for (size_t i = 0; i < r->nrasters; i++)
 		raster_free(&r->rasters[i]);
 	free(r->rasters);
+	free(r->raw);
 	json_decref(r->json);
 	memset(r, 0, sizeof *r);
 }
@@ -339,6 +340,68 @@ read_exact(FILE *fp, void *buf, uint64_t n)
 	return got;
 }
 
+static int
+is_inline(json_t *o)
+{
+	return json_object_get(o, "bytes") != NULL || !json_is_string(json_object_get(o, "path"));
+}
+
+/* A raster given by "path": the GeoTIFF must hold what the record says. */
+static enum rec_status
+read_spooled(json_t *o, size_t i, struct raster *ra, char *err, size_t errlen)
+{
+	const char *path = json_string_value(json_object_get(o, "path"));
+	struct raster f;
+	struct grid fg;
+	int fgrid = 0;
+	char why[512];
+	enum rec_status st = REC_OK;
+
+	memset(&f, 0, sizeof f);
+	if (gtiff_read(path, &f, &fg, &fgrid, why, sizeof why)) {
+		fmt(err, errlen, "rasters[%zu] (%s): %s", i, ra->role, why);
+		st = REC_BAD;
+	} else if (f.width != ra->width || f.height != ra->height || f.nbands != ra->nbands ||
+	    f.dtype != ra->dtype) {
+		fmt(err, errlen, "rasters[%zu] (%s): %s is %dx%dx%d %s, record says %dx%dx%d %s",
+		    i, ra->role, path, f.width, f.height, f.nbands, dtype_name(f.dtype), ra->width,
+		    ra->height, ra->nbands, dtype_name(ra->dtype));
+		st = REC_BAD;
+	} else {
+		ra->data = f.data;
+		f.data = NULL;
+	}
+	raster_free(&f);
+	return st;
+}
+
+/*
+ * A record rejected on read keeps its inline payloads as they came, so the
+ * reject written with them can be fed back and rerun.
+ */
+static void
+keep_raw(struct rec *r, json_t *rasters, const uint64_t *sizes)
+{
+	size_t total = 0, k = 0;
+
+	for (size_t i = 0; i < r->nrasters; i++)
+		if (is_inline(json_array_get(rasters, i)))
+			total += sizes[i];
+	r->raw = malloc(total ? total : 1);
+	for (size_t i = 0; r->raw && i < r->nrasters; i++)
+		if (is_inline(json_array_get(rasters, i))) {
+			memcpy((char *)r->raw + k, r->rasters[i].data, sizes[i]);
+			k += sizes[i];
+		}
+	r->rawlen = r->raw ? total : 0;
+	r->raw_rasters = r->nrasters;
+	for (size_t i = 0; i < r->nrasters; i++)
+		raster_free(&r->rasters[i]);
+	free(r->rasters);
+	r->rasters = NULL;
+	r->nrasters = 0;
+}
+
 enum rec_status
 rec_read(struct rec_reader *rd, struct rec *r, char *err, size_t errlen)
 {
@@ -417,61 +480,21 @@ rec_read(struct rec_reader *rd, struct rec *r, char *err, size_t errlen)
 	}
 	r->nrasters = nr;
 
-	/* Read every payload (or skip it once the content is known bad). */
+	/* Read every inline payload: the frame, before judging what it holds. */
 	for (size_t i = 0; i < nr; i++) {
 		json_t *o = json_array_get(rasters, i);
 		struct raster *ra = &r->rasters[i];
-		int inline_payload = json_object_get(o, "bytes") != NULL ||
-		    !json_is_string(json_object_get(o, "path"));
-		enum rec_status s = REC_OK;
 		uint64_t got;
 
 		ra->extra = json_incref(o);
-		if (st == REC_OK)
-			s = parse_raster(o, i, ra, err, errlen);
-		if (st == REC_OK && s == REC_OK && inline_payload &&
-		    sizes[i] != raster_bytes(ra)) {
-			fmt(err, errlen, "rasters[%zu] (%s): bytes %llu disagrees with %dx%dx%d %s "
-			    "= %zu", i, ra->role, (unsigned long long)sizes[i], ra->width,
-			    ra->height, ra->nbands, dtype_name(ra->dtype), raster_bytes(ra));
-			s = REC_BAD;
-		}
-		if (s != REC_OK)
-			st = s;
-		if (!inline_payload) {
-			if (st == REC_OK) {
-				const char *path = json_string_value(json_object_get(o, "path"));
-				struct raster f;
-				struct grid fg;
-				int fgrid = 0;
-
-				memset(&f, 0, sizeof f);
-				if (gtiff_read(path, &f, &fg, &fgrid, why, sizeof why)) {
-					fmt(err, errlen, "rasters[%zu] (%s): %s", i, ra->role, why);
-					st = REC_BAD;
-				} else if (f.width != ra->width || f.height != ra->height ||
-				    f.nbands != ra->nbands || f.dtype != ra->dtype) {
-					fmt(err, errlen, "rasters[%zu] (%s): %s is %dx%dx%d %s, record "
-					    "says %dx%dx%d %s", i, ra->role, path, f.width, f.height,
-					    f.nbands, dtype_name(f.dtype), ra->width, ra->height,
-					    ra->nbands, dtype_name(ra->dtype));
-					st = REC_BAD;
-				} else {
-					ra->data = f.data;
-					f.data = NULL;
-				}
-				raster_free(&f);
-			}
+		if (!is_inline(o))
 			continue;
+		ra->data = malloc(sizes[i] ? sizes[i] : 1);
+		if (ra->data == NULL) {
+			free(sizes);
+			return fatal_at(rd, start, err, errlen, "out of memory for payload");
 		}
-		if (st == REC_OK) {
-			ra->data = malloc(sizes[i] ? sizes[i] : 1);
-			if (ra->data == NULL) {
-				free(sizes);
-				return fatal_at(rd, start, err, errlen, "out of memory for payload");
-			}
-		}
-		got = read_exact(rd->fp, st == REC_OK ? ra->data : NULL, sizes[i]);
+		got = read_exact(rd->fp, ra->data, sizes[i]);
 		rd->offset += got;
 		if (got != sizes[i]) {
 			snprintf(why, sizeof why, "truncated payload of rasters[%zu]: %llu of %llu "
@@ -479,11 +502,28 @@ rec_read(struct rec_reader *rd, struct rec *r, char *err, size_t errlen)
 			free(sizes);
 			return fatal_at(rd, start, err, errlen, why);
 		}
-		if (st == REC_OK)
-			from_le(ra->data, sizes[i], dtype_size(ra->dtype));
 	}
-	free(sizes);
 
+	/* Now the content. */
+	for (size_t i = 0; i < nr && st == REC_OK; i++) {
+		json_t *o = json_array_get(rasters, i);
+		struct raster *ra = &r->rasters[i];
+
+		st = parse_raster(o, i, ra, err, errlen);
+		if (st != REC_OK)
+			break;
+		if (is_inline(o)) {
+			if (sizes[i] != raster_bytes(ra)) {
+				fmt(err, errlen, "rasters[%zu] (%s): bytes %llu disagrees with "
+				    "%dx%dx%d %s = %zu", i, ra->role, (unsigned long long)sizes[i],
+				    ra->width, ra->height, ra->nbands, dtype_name(ra->dtype),
+				    raster_bytes(ra));
+				st = REC_BAD;
+			}
+			continue;
+		}
+		st = read_spooled(o, i, ra, err, errlen);
+	}
 	g = json_object_get(r->json, "grid");
 	if (st == REC_OK && g != NULL) {
 		st = parse_grid(g, &r->grid, err, errlen);
@@ -498,14 +538,14 @@ rec_read(struct rec_reader *rd, struct rec *r, char *err, size_t errlen)
 			st = REC_BAD;
 		}
 	if (st != REC_OK) {
-		/* Keep the JSON for the reject; drop what was half-read. */
-		for (size_t i = 0; i < r->nrasters; i++)
-			raster_free(&r->rasters[i]);
-		free(r->rasters);
-		r->rasters = NULL;
-		r->nrasters = 0;
 		r->has_grid = 0;
-	}
+		keep_raw(r, rasters, sizes);
+	} else
+		for (size_t i = 0; i < nr; i++)
+			if (is_inline(json_array_get(rasters, i)))
+				from_le(r->rasters[i].data, sizes[i],
+				    dtype_size(r->rasters[i].dtype));
+	free(sizes);
 	return st;
 }
 
@@ -573,14 +613,43 @@ write_payload(FILE *fp, const struct raster *ra, char *err, size_t errlen)
 #endif
 }
 
+static int
+write_line(FILE *fp, struct rec *r, char *err, size_t errlen)
+{
+	char *line = json_dumps(r->json, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	int rc;
+
+	if (line == NULL)
+		return fmt(err, errlen, "cannot serialise record %lld", r->number), -1;
+	errno = 0;
+	rc = write_all(fp, line, strlen(line), err, errlen) || write_all(fp, "\n", 1, err, errlen);
+	free(line);
+	return rc ? -1 : 0;
+}
+
+/* A record that was rejected on read: its JSON and payloads exactly as they came. */
+static int
+write_raw(FILE *fp, struct rec *r, const struct rec_write_opts *o, char *err, size_t errlen)
+{
+	if (o && o->header_only) {
+		json_object_del(r->json, "rasters");
+		json_object_set_new(r->json, "rasters_dropped",
+		    json_integer((json_int_t)r->raw_rasters));
+		return write_line(fp, r, err, errlen);
+	}
+	if (write_line(fp, r, err, errlen))
+		return -1;
+	return write_all(fp, r->raw, r->rawlen, err, errlen);
+}
+
 int
 rec_write(FILE *fp, struct rec *r, const struct rec_write_opts *o, char *err, size_t errlen)
 {
 	json_t *arr;
-	char *line;
-	size_t len;
-	int rc = 0;
+	int rc;
 
+	if (r->raw_rasters)
+		return write_raw(fp, r, o, err, errlen);
 	if (r->has_grid)
 		json_object_set_new(r->json, "grid", grid_json(&r->grid));
 	arr = json_array();
@@ -639,14 +708,7 @@ rec_write(FILE *fp, struct rec *r, const struct rec_write_opts *o, char *err, si
 	else
 		json_decref(arr);
 
-	line = json_dumps(r->json, JSON_COMPACT | JSON_REAL_PRECISION(15));
-	if (line == NULL)
-		return fmt(err, errlen, "cannot serialise record %lld", r->number), -1;
-	len = strlen(line);
-	errno = 0;
-	if (write_all(fp, line, len, err, errlen) || write_all(fp, "\n", 1, err, errlen))
-		rc = -1;
-	free(line);
+	rc = write_line(fp, r, err, errlen);
 	if (rc == 0 && !(o && (o->spool_dir || o->header_only)))
 		for (size_t i = 0; i < r->nrasters && rc == 0; i++)
 			rc = write_payload(fp, &r->rasters[i], err, errlen);

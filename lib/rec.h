@@ -61,6 +61,10 @@ struct rec {
 	int has_grid;
 	struct grid grid;
 	long long number;	/* 1-based position in the input stream */
+	/* A record rejected on read (REC_BAD) keeps its payloads as they came, and
+	 * r.json its "rasters" as they were, so that its reject can be rerun. */
+	void *raw;
+	size_t rawlen, raw_rasters;
 };
 
 enum rec_status { REC_OK, REC_EOF, REC_BAD, REC_FATAL };
