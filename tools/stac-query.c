@@ -288,11 +288,14 @@ conforms_to_sort(const json_t *landing)
 	size_t i;
 	json_t *v;
 
+	static const char cls[] = "item-search#sort";
+	const size_t k = sizeof cls - 1;
+
 	json_array_foreach(c, i, v) {
 		const char *s = json_string_value(v);
 		size_t n = s ? strlen(s) : 0;
 
-		if (n >= 17 && strcmp(s + n - 17, "item-search#sort") == 0)
+		if (n >= k && strcmp(s + n - k, cls) == 0)
 			return 1;
 	}
 	return 0;

@@ -30,6 +30,9 @@ and paging through real-shaped next links.
                          no merge key, plus a rel=previous link.
                      GET searches always get GET next links (as stac-server).
   --max-limit N      cap on limit (default 100); limit < 1 answers 400
+  --ignore KEY       drop this request parameter before filtering (repeatable), as
+                     Earth Search silently ignored a CQL2 filter (a client must
+                     check what it asked for itself)
   --control FILE     JSON {"search": [...], "landing": [...], "token": [...]}: the
                      action for the Nth request of that route (the last one repeats):
                      ok, 429 (Retry-After: 1), 500, garbage (200, not JSON), notfc
@@ -422,7 +425,8 @@ def make_handler(cfg):
             style = cfg["paging"] if method == "POST" else "get"
             token = p.pop("token", None) if style == "pc" else p.pop("next", None)
             try:
-                found, limit = search(cfg["items"], p, cfg["max_limit"])
+                found, limit = search(cfg["items"], {k: v for k, v in p.items()
+                                                     if k not in cfg["ignore"]}, cfg["max_limit"])
             except BadRequest as e:
                 self.reply(400, {"code": "BadRequest", "description": str(e)})
                 return
@@ -489,7 +493,7 @@ def main():
         sys.exit(__doc__)
     port, fix = int(a[0]), a[1]
     opts = {"items": [], "landing": None, "paging": "es", "control": None, "log": None,
-            "ttl": 3600, "max_limit": 100, "no_sort": False, "pc": False}
+            "ttl": 3600, "max_limit": 100, "no_sort": False, "pc": False, "ignore": []}
     i = 2
     while i < len(a):
         k = a[i]
@@ -500,6 +504,8 @@ def main():
         v = a[i + 1]
         if k == "--items":
             opts["items"].append(v)
+        elif k == "--ignore":
+            opts["ignore"].append(v)
         elif k == "--landing":
             opts["landing"] = v
         elif k == "--paging":
@@ -546,7 +552,8 @@ def main():
     ]
     cfg = {"items": load_items(items), "landing": landing_body, "paging": opts["paging"],
            "control": opts["control"], "log": opts["log"], "ttl": opts["ttl"],
-           "max_limit": opts["max_limit"], "recorded": recorded, "tokens": 0}
+           "max_limit": opts["max_limit"], "recorded": recorded, "tokens": 0,
+           "ignore": opts["ignore"]}
     srv = Server(("127.0.0.1", port), make_handler(cfg))
     srv.serve_forever()
 
