@@ -91,8 +91,16 @@ struct state {
 	struct tool *t;
 	struct opts *o;
 	uint8_t warned[(UINT16_MAX + 1) / 8];	/* ids already warned about */
-	long hist[UINT16_MAX + 1];
+	long hist[UINT16_MAX + 1];		/* all zero between records */
+	uint16_t present[UINT16_MAX + 1];	/* values with a count, this record */
+	size_t npresent;
 };
+
+static int
+cmp_u16(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
 
 /* Python's repr of round(v, 4) for the values we write: "%.4f" less trailing zeros. */
 static void
@@ -427,15 +435,18 @@ caption_record(struct state *st, struct rec *r, char *why, size_t whylen)
 	} else
 		px = lab->data;
 
-	memset(st->hist, 0, sizeof st->hist);
+	/*
+	 * Histogram of the values present; only those entries are touched and
+	 * reset (at out:), so a tile costs its pixels, not 65536 bins.
+	 */
 	for (i = 0; i < npx; i++)
-		st->hist[px[i]]++;
-	if (has_nodata)
-		st->hist[nodata] = 0;
+		if (st->hist[px[i]]++ == 0)
+			st->present[st->npresent++] = px[i];
+	qsort(st->present, st->npresent, sizeof *st->present, cmp_u16);
 
 	/* The table of the record, then every present value it misses. */
 	ntable = json_array_size(classes);
-	if ((cl = calloc(ntable + UINT16_MAX + 1, sizeof *cl)) == NULL)
+	if ((cl = calloc(ntable + st->npresent + 1, sizeof *cl)) == NULL)
 		goto oom;
 	json_array_foreach(classes, i, e) {
 		json_t *id = json_object_get(e, "id"), *name = json_object_get(e, "name");
@@ -458,33 +469,31 @@ caption_record(struct state *st, struct rec *r, char *why, size_t whylen)
 		cl[ncl].name = json_string_value(name);
 		ncl++;
 	}
-	/* Keep only present classes (table order is irrelevant: all output is sorted). */
+	/* Keep the present classes of the table, marking them (negative counts). */
 	for (i = 0, k = 0; i < ncl; i++)
-		if (st->hist[cl[i].id] > 0) {
+		if (st->hist[cl[i].id] > 0 && !(has_nodata && cl[i].id == nodata)) {
 			if (k != i)
 				cl[k] = cl[i];
 			cl[k].pixels = st->hist[cl[k].id];
-			st->hist[cl[k].id] = -st->hist[cl[k].id];	/* mark: known */
+			st->hist[cl[k].id] = -st->hist[cl[k].id];
 			k++;
 		}
 	ncl = k;
-	for (i = 0; i <= UINT16_MAX; i++) {
-		if (st->hist[i] < 0) {
-			st->hist[i] = -st->hist[i];
+	for (i = 0; i < st->npresent; i++) {
+		unsigned id = st->present[i];
+
+		if (st->hist[id] < 0 || (has_nodata && id == nodata))
 			continue;
-		}
-		if (st->hist[i] == 0)
-			continue;
-		cl[ncl].id = (unsigned)i;
-		snprintf(cl[ncl].fallback, sizeof cl[ncl].fallback, "class %zu", i);
+		cl[ncl].id = id;
+		snprintf(cl[ncl].fallback, sizeof cl[ncl].fallback, "class %u", id);
 		cl[ncl].name = cl[ncl].fallback;
-		cl[ncl].pixels = st->hist[i];
-		if (!(st->warned[i / 8] & (1 << (i % 8)))) {
-			st->warned[i / 8] |= 1 << (i % 8);
+		cl[ncl].pixels = st->hist[id];
+		if (!(st->warned[id / 8] & (1 << (id % 8)))) {
+			st->warned[id / 8] |= 1 << (id % 8);
 			if (!st->t->quiet)
-				tool_warn(st->t, "record %lld: label value %zu is not in "
-				    "landcover.classes; named \"class %zu\" (warned once)",
-				    r->number, i, i);
+				tool_warn(st->t, "record %lld: label value %u is not in "
+				    "landcover.classes; named \"class %u\" (warned once)",
+				    r->number, id, id);
 		}
 		ncl++;
 	}
@@ -645,6 +654,9 @@ oom:
 	snprintf(why, whylen, "out of memory");
 	rc = -2;
 out:
+	for (i = 0; i < st->npresent; i++)
+		st->hist[st->present[i]] = 0;
+	st->npresent = 0;
 	json_decref(regions);
 	json_decref(fractions);
 	json_decref(rows);
