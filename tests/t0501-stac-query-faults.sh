@@ -1,0 +1,78 @@
+#!/bin/sh
+# stac-query when the STAC API misbehaves (tests/servers/stac_api.py --control): 429 with
+# Retry-After, 500, garbage, a JSON answer that is no ItemCollection, a hang, a failing
+# landing page, a failing second page.  A point whose search still fails after the
+# retries is rejected with the reason; the stream goes on.
+. "$(dirname "$0")/lib.sh"
+
+P=$(free_port)
+CTL=$T/ctl.json
+echo '{}' >"$CTL"
+$PY "$TOP/tests/servers/stac_api.py" "$P" "$FIX" --control "$CTL" --log "$T/srv.log" 2>"$T/srv.err" &
+at_exit "kill $! 2>/dev/null"
+wait_port "$P" || { echo "not ok - stac_api.py did not start"; exit 1; }
+URL=http://127.0.0.1:$P/v1
+
+printf '{"poi_id":"a","lon":15.28,"lat":46.8}\n{"poi_id":"b","lon":15.7,"lat":46.0}\n' >"$T/ab.rec"
+printf '{"poi_id":"b","lon":15.7,"lat":46.0}\n' >"$T/b.rec"
+Q="stac-query --stac-url $URL --datetime 2023-08-01/2023-08-31 -j 1"
+
+# scenario NAME CONTROL-JSON [options]: runs with a fresh control, keeps out/err/rc/log.
+scenario() {
+	_n=$1; _c=$2; shift 2
+	echo "$_c" >"$CTL"
+	: >"$T/srv.log"
+	_s=$(date +%s)
+	$Q "$@" >"$T/$_n.out" 2>"$T/$_n.err"
+	echo $? >"$T/$_n.rc"
+	echo $(( $(date +%s) - _s )) >"$T/$_n.secs"
+	cp "$T/srv.log" "$T/$_n.log"
+}
+searches() { grep -c '"route": "search"' "$T/$1.log"; }
+
+scenario r429 '{"search": ["429", "ok"]}' <"$T/b.rec"
+check '429 with Retry-After: 1 is retried after a second, then the scene comes' '
+	test "$(cat $T/r429.rc)" -eq 0 && grep -q S2A_33TWL_20230815_0_L2A "$T/r429.out" &&
+	test "$(searches r429)" -eq 2 && test "$(cat $T/r429.secs)" -ge 1'
+
+scenario r500 '{"search": ["500", "500", "ok"]}' --max-retries 1 <"$T/ab.rec"
+check '500 twice with one retry: that point rejected with the status, the next one served, exit 1' '
+	test "$(cat $T/r500.rc)" -eq 1 &&
+	grep -q "\"poi_id\":\"a\".*\"message\":\"search: http://127.0.0.1:$P/v1/search: HTTP 500 (after 2 attempts)\"" "$T/r500.err" &&
+	grep -q "\"poi_id\":\"b\".*S2A_33TWL_20230815_0_L2A" "$T/r500.out" && test "$(wc -l <"$T/r500.out")" -eq 1'
+
+scenario garbage '{"search": ["garbage"]}' <"$T/ab.rec"
+check 'garbage instead of JSON: every point rejected as "response is not JSON", not fatal' '
+	test "$(cat $T/garbage.rc)" -eq 1 && test ! -s "$T/garbage.out" &&
+	test "$(grep -c "response is not JSON" "$T/garbage.err")" -eq 2 &&
+	grep -q "stac-query: 2 of 2 records rejected" "$T/garbage.err"'
+
+scenario notfc '{"search": ["notfc"]}' <"$T/b.rec"
+check 'JSON without features: "not a STAC ItemCollection"' '
+	test "$(cat $T/notfc.rc)" -eq 1 &&
+	grep -q "response is not a STAC ItemCollection (no features array)" "$T/notfc.err"'
+
+scenario hang '{"search": ["hang"]}' --timeout 1 --max-retries 1 <"$T/b.rec"
+check 'a server that never answers: timed out after 1 s twice, rejected within seconds' '
+	test "$(cat $T/hang.rc)" -eq 1 && test "$(cat $T/hang.secs)" -le 8 &&
+	grep -q "search: http://127.0.0.1:$P/v1/search: timed out after 1 s (after 2 attempts)" "$T/hang.err"'
+
+scenario landing '{"landing": ["500"]}' --max-retries 0 <"$T/b.rec"
+check 'landing page failing: a warning, no sortby, the search still works' '
+	test "$(cat $T/landing.rc)" -eq 0 && grep -q S2A_33TWL_20230815_0_L2A "$T/landing.out" &&
+	grep -q "^stac-query: landing page: http://127.0.0.1:$P/v1: HTTP 500; sortby not sent" "$T/landing.err" &&
+	! grep -q sortby "$T/landing.log"'
+
+scenario page2 '{"search": ["ok", "500"]}' --limit 2 --max-retries 0 <"$T/b.rec"
+check 'a later page failing rejects the point (no choice from half the candidates)' '
+	test "$(cat $T/page2.rc)" -eq 1 && test ! -s "$T/page2.out" &&
+	test "$(searches page2)" -eq 2 && grep -q "HTTP 500" "$T/page2.err"'
+
+echo '{}' >"$CTL"
+DEAD=$(free_port)
+stac-query --stac-url "http://127.0.0.1:$DEAD/v1" --datetime 2023-08-01/2023-08-31 --max-retries 0 \
+    <"$T/b.rec" >"$T/dead.out" 2>"$T/dead.err"
+echo $? >"$T/dead.rc"
+check 'nothing listening: the landing warning and a reject per point, exit 1' '
+	test "$(cat $T/dead.rc)" -eq 1 && grep -q "landing page: http://127.0.0.1:$DEAD/v1: .*sortby not sent" "$T/dead.err" &&
+	grep -q "\"message\":\"search: http://127.0.0.1:$DEAD/v1/search: " "$T/dead.err"'
