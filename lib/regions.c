@@ -184,18 +184,23 @@ regions_sort(struct region *v, size_t n)
 int
 regions_select(struct region *v, size_t *n, long min_area, int max_per_class)
 {
-	unsigned *count = NULL;
+	unsigned *count = NULL, top = 0;
 	size_t i, k = 0;
 
-	if (max_per_class > 0 && (count = calloc(UINT16_MAX + 1, sizeof *count)) == NULL)
+	/* Counts per class id, as many as the largest id needs (uint8 labels: 256). */
+	for (i = 0; i < *n; i++)
+		if (v[i].class_id > top)
+			top = v[i].class_id;
+	if (max_per_class > 0 && *n > 0 &&
+	    (count = calloc((size_t)top + 1, sizeof *count)) == NULL)
 		return -1;
 	for (i = 0; i < *n; i++) {
 		if (v[i].area < min_area)
 			continue;
 		if (count != NULL) {
-			if (count[v[i].class_id & UINT16_MAX] >= (unsigned)max_per_class)
+			if (count[v[i].class_id] >= (unsigned)max_per_class)
 				continue;
-			count[v[i].class_id & UINT16_MAX]++;
+			count[v[i].class_id]++;
 		}
 		if (k != i)
 			v[k] = v[i];
