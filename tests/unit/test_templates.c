@@ -30,6 +30,7 @@ main(void)
 	struct templates tp;
 	char err[512], *s;
 	const char *p;
+	int rc;	/* CHECK evaluates its condition twice: no calls inside it */
 
 	if (mkdtemp(dir) == NULL)
 		return 1;
@@ -50,27 +51,34 @@ main(void)
 
 	p = file("ok.json", "{\"_comment\": \"mine\", \"caption_answer\": \"Mostly {classes}!\","
 	    " \"list_last\": \" & \"}");
-	CHECK(tpl_load(&tp, p, err, sizeof err) == 0, "load overrides: %s", err);
+	rc = tpl_load(&tp, p, err, sizeof err);
+	CHECK(rc == 0, "load overrides: %s", err);
 	CHECK(strcmp(tpl_text(&tp, TPL_CAPTION_ANSWER), "Mostly {classes}!") == 0 &&
 	    strcmp(tpl_text(&tp, TPL_LIST_LAST), " & ") == 0 &&
 	    strcmp(tpl_text(&tp, TPL_LIST_SEP), ", ") == 0, "overridden and default side by side");
 
 	p = file("unknown.json", "{\"caption_answr\": \"x\"}");
-	CHECK(tpl_load(&tp, p, err, sizeof err) == -1 && strstr(err, "unknown template "
+	rc = tpl_load(&tp, p, err, sizeof err);
+	CHECK(rc == -1 && strstr(err, "unknown template "
 	    "\"caption_answr\""), "unknown key refused: %s", err);
 	p = file("var.json", "{\"classfocus_answer\": \"{name} is {precent}%\"}");
-	CHECK(tpl_load(&tp, p, err, sizeof err) == -1 && strstr(err, "unknown placeholder "
+	rc = tpl_load(&tp, p, err, sizeof err);
+	CHECK(rc == -1 && strstr(err, "unknown placeholder "
 	    "{precent}") && strstr(err, "{percent}"), "unknown placeholder refused: %s", err);
 	p = file("num.json", "{\"caption_prompt\": 3}");
-	CHECK(tpl_load(&tp, p, err, sizeof err) == -1 && strstr(err, "not a string"),
+	rc = tpl_load(&tp, p, err, sizeof err);
+	CHECK(rc == -1 && strstr(err, "not a string"),
 	    "non-string refused: %s", err);
 	p = file("bad.json", "{\"caption_prompt\": \"x\",\n");
-	CHECK(tpl_load(&tp, p, err, sizeof err) == -1 && strstr(err, "bad.json:2:"),
+	rc = tpl_load(&tp, p, err, sizeof err);
+	CHECK(rc == -1 && strstr(err, "bad.json:2:"),
 	    "bad JSON names file and line: %s", err);
 	p = file("arr.json", "[]");
-	CHECK(tpl_load(&tp, p, err, sizeof err) == -1 && strstr(err, "not a JSON object"),
+	rc = tpl_load(&tp, p, err, sizeof err);
+	CHECK(rc == -1 && strstr(err, "not a JSON object"),
 	    "array refused: %s", err);
-	CHECK(tpl_load(&tp, "/nonexistent/t.json", err, sizeof err) == -1 &&
+	rc = tpl_load(&tp, "/nonexistent/t.json", err, sizeof err);
+	CHECK(rc == -1 &&
 	    strstr(err, "/nonexistent/t.json"), "missing file: %s", err);
 	CHECK(strcmp(tpl_text(&tp, TPL_CAPTION_ANSWER), "Mostly {classes}!") == 0,
 	    "failed loads leave the templates as they were");
