@@ -786,7 +786,8 @@ sign_scene(struct poi *p)
 	json_t *a;
 	char *s;
 
-	if (!token_fresh(tk)) {
+	/* Just fetched, a short-lived token is still good for this batch. */
+	if (tk == NULL || tk->token == NULL || (double)time(NULL) >= tk->expiry) {
 		json_decref(p->scene);
 		p->scene = NULL;
 		poi_fail(p, "sign: no SAS token for collection %s", scene_collection(p));
