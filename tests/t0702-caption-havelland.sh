@@ -94,9 +94,13 @@ pos, nrec, nreg = 0, 0, 0
 while pos < len(data):
     nl = data.index(b"\n", pos)
     rec = json.loads(data[pos:nl])
-    ra = rec["rasters"][0]
-    a = np.frombuffer(data[nl + 1:nl + 1 + ra["bytes"]], dtype="<u2").reshape(224, 224)
-    pos = nl + 1 + ra["bytes"]
+    off = nl + 1
+    for ra in rec["rasters"]:
+        if ra["role"] == "label":
+            break
+        off += ra["bytes"]
+    a = np.frombuffer(data[off:off + ra["bytes"]], dtype="<u2").reshape(224, 224)
+    pos = nl + 1 + sum(r["bytes"] for r in rec["rasters"])
     nd = ra["nodata"]
     want = expect(a, nd, min_area, cap)
     got = [(r["class_id"], r["area_px"], r["bbox"]) for r in rec["regions"]]
@@ -152,3 +156,30 @@ while p < len(d):
 	done && cmp "$T/a.txt" "$T/b.txt"'
 check 'deterministic on real data: identical bytes on a second run' '
 	caption <"$T/a.rec" | cmp - "$T/a.out"'
+
+# Through tile: the whole 1536x768 label, 512 px windows down to 224, then caption;
+# the oracle applies the scaled threshold (21 px) to the label each tile carries.
+cat >"$T/full.py" <<'EOF'
+import json, sys
+import numpy as np
+a = np.fromfile(sys.argv[1], dtype="<u2").reshape(768, 1536)
+a = np.where(a == 0, 65535, a).astype("<u2")
+classes = [{"id": i, "name": n} for i, n in ((7201, "forest"), (7203, "residential"),
+           (7205, "farm"), (7208, "meadow"), (7217, "scrub"), (7218, "grass"),
+           (8200, "water"), (8221, "wetland"))]
+rec = {"poi_id": "havelland",
+       "grid": {"crs": "EPSG:32633", "transform": [10, 0, 330000, 0, -10, 5822040],
+                "width": 1536, "height": 768},
+       "landcover": {"source": "osm", "nodata": 65535, "classes": classes},
+       "rasters": [{"role": "label", "width": 1536, "height": 768, "bands": ["label"],
+                    "dtype": "uint16", "nodata": 65535, "bytes": a.nbytes}]}
+sys.stdout.buffer.write(json.dumps(rec).encode() + b"\n" + a.tobytes())
+EOF
+check 'tile | caption on the whole raster: every tile agrees with the oracle at 21 px' '
+	command -v tile >/dev/null || { echo "tile not built"; exit 1; }
+	gdal_translate -q -of ENVI "$LC" "$T/full.raw" &&
+	$PY "$T/full.py" "$T/full.raw" >"$T/full.rec" &&
+	tile --min-valid-fraction 0.2 <"$T/full.rec" | caption >"$T/tiles.out" &&
+	$PY "$T/oracle.py" default "$T/tiles.out" | tee "$T/tiles.txt" &&
+	[ "$(cut -d" " -f1 "$T/tiles.txt")" -ge 20 ] &&
+	head -n 1 "$T/tiles.out" | jq -e "[.regions[].area_px] | min >= 21 and min < 50" >/dev/null'
