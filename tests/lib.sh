@@ -15,7 +15,7 @@ FIX=${S2VL_FIXTURES:-$TOP/../shared/fixtures}
 FIX=$(cd "$FIX" && pwd)
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
-T=$TOP/tests/tmp/$(basename "$0" .sh)
+T=${S2VL_TMP:-$TOP/tests/tmp}/$(basename "$0" .sh)
 rm -rf "$T" && mkdir -p "$T"
 _cleanup=""
 at_exit() { _cleanup="$1; $_cleanup"; }

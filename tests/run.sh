@@ -5,7 +5,10 @@
 cd "$(dirname "$0")/.." || exit 2
 : "${S2VL_BIN:?set by make check}" "${S2VL_UNIT:?set by make check}"
 export S2VL_BIN S2VL_UNIT
-mkdir -p tests/tmp
+# One scratch folder per run, so that runs side by side never share files.
+S2VL_TMP=$(pwd)/tests/tmp/run.$$
+export S2VL_TMP
+rm -rf "$S2VL_TMP" && mkdir -p "$S2VL_TMP"
 pass=0 fail=0
 
 want() {	# $1 = test name: run it when no patterns were given or one matches
@@ -28,18 +31,20 @@ tally() {	# $1 = name, $2 = exit status, $3 = log
 }
 
 for u in "$S2VL_UNIT"/*; do
-	[ -x "$u" ] || continue
+	[ -f "$u" ] && [ -x "$u" ] || continue
 	n=$(basename "$u")
 	want "$n" || continue
-	log=tests/tmp/$n.log
+	log=$S2VL_TMP/$n.log
 	"$u" >"$log" 2>&1; tally "$n" $? "$log"
 done
 for t in tests/t[0-9]*.sh; do
 	[ -f "$t" ] || continue
 	n=$(basename "$t" .sh)
 	want "$n" || continue
-	log=tests/tmp/$n.log
+	log=$S2VL_TMP/$n.log
 	sh "$t" >"$log" 2>&1; tally "$n" $? "$log"
 done
 echo "$pass passed, $fail failed"
+# Keep the scratch of a failing run to look at; drop a passing one.
+[ "$fail" -eq 0 ] && rm -rf "$S2VL_TMP"
 [ "$fail" -eq 0 ]
