@@ -112,12 +112,28 @@ struct scan {
 	const char *format;	/* "hf", "csv", "ndjson", "geojson" */
 };
 
+/*
+ * What a fatal exit may leave allocated stays reachable from here, so that a
+ * leak checker only reports real leaks.
+ */
+static struct {
+	char *keybuf[2];	/* --lat-col, --lon-col copies */
+	char *file;		/* the --from file's contents */
+	struct csv csv;
+	char **hdr;
+	size_t nhdr;
+	struct http_req *rq;	/* a batch of page requests */
+	void *urls;
+} held;
+
 static void
-split_keys(struct tool *t, const char *opt, const char *arg, char **keys, int *n)
+split_keys(struct tool *t, const char *opt, const char *arg, char **keys, int *n,
+    char **buf)
 {
 	char *s, *p, *save = NULL;
 
-	if ((s = strdup(arg)) == NULL)
+	free(*buf);
+	if ((s = *buf = strdup(arg)) == NULL)
 		tool_fatal(t, "out of memory");
 	*n = 0;
 	for (p = strtok_r(s, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
@@ -337,22 +353,24 @@ hf_page(struct hf *hf, struct http_req *rq, long long offset)
 	json_error_t jerr;
 	json_t *doc = NULL;
 	const char *msg;
+	char why[1024];
 
+	why[0] = '\0';
 	if (rq->data && rq->len > 0)
 		doc = json_loadb(rq->data, rq->len, 0, &jerr);
 	if (doc && (msg = hf_error_text(doc)) != NULL)
-		tool_fatal(hf->t, "%s: rows at offset %lld: HTTP %ld: %s", hf->dataset,
-		    offset, rq->status, msg);
-	if (!rq->ok)
-		tool_fatal(hf->t, "%s: rows at offset %lld: %s", hf->dataset, offset,
-		    rq->error[0] ? rq->error : "fetch failed");
-	if (doc == NULL)
-		tool_fatal(hf->t, "%s: rows at offset %lld: not JSON: %s", hf->dataset,
-		    offset, jerr.text);
-	if (!json_is_object(doc) || !json_is_array(json_object_get(doc, "rows")))
-		tool_fatal(hf->t, "%s: rows at offset %lld: no \"rows\" array in the answer",
-		    hf->dataset, offset);
-	return doc;
+		snprintf(why, sizeof why, "HTTP %ld: %s", rq->status, msg);
+	else if (!rq->ok)
+		snprintf(why, sizeof why, "%s", rq->error[0] ? rq->error : "fetch failed");
+	else if (doc == NULL)
+		snprintf(why, sizeof why, "not JSON: %s", jerr.text);
+	else if (!json_is_object(doc) || !json_is_array(json_object_get(doc, "rows")))
+		snprintf(why, sizeof why, "no \"rows\" array in the answer");
+	if (why[0] == '\0')
+		return doc;
+	json_decref(doc);
+	http_req_clear(rq);
+	tool_fatal(hf->t, "%s: rows at offset %lld: %s", hf->dataset, offset, why);
 }
 
 static void
@@ -461,10 +479,10 @@ scan_hf(struct scan *sc, struct tool *t, const struct opts *o)
 	if (total >= 0) {
 		/* Known size: the remaining pages in batches, -j at once. */
 		batch = (size_t)t->jobs * 4;
-		if ((rq = calloc(batch, sizeof(*rq))) == NULL)
+		if ((rq = held.rq = calloc(batch, sizeof(*rq))) == NULL)
 			tool_fatal(t, "out of memory");
 		while (got > 0 && off < limit && !scan_full(sc)) {
-			char (*urls)[4096] = malloc(batch * sizeof(*urls));
+			char (*urls)[4096] = held.urls = malloc(batch * sizeof(*urls));
 			long long offs[1024];
 
 			if (urls == NULL)
@@ -494,9 +512,11 @@ scan_hf(struct scan *sc, struct tool *t, const struct opts *o)
 			for (; i < nreq; i++)
 				http_req_clear(&rq[i]);
 			free(urls);
+			held.urls = NULL;
 			tool_progress(t, 0);
 		}
 		free(rq);
+		held.rq = NULL;
 	} else {
 		/* Unknown size: one page after another until a short one. */
 		while (got == PAGE_ROWS && !scan_full(sc)) {
@@ -665,37 +685,38 @@ scan_lines(struct scan *sc, const char *name, char *buf, size_t len)
 static void
 scan_csv(struct scan *sc, const char *name, const char *buf, size_t len)
 {
-	struct csv c;
+	struct csv *c = &held.csv;
 	char **hdr;
 	size_t nh, i;
 	long long idx = 0;
 	int st;
 
 	sc->format = "csv";
-	csv_init(&c, buf, len);
-	if ((st = csv_next(&c)) <= 0)
+	csv_init(c, buf, len);
+	if ((st = csv_next(c)) <= 0)
 		tool_fatal(sc->t, "%s: %s", name, st == 0 ? "empty file, no CSV header" :
 		    "unterminated quote in the CSV header");
-	nh = c.nfield;
-	if ((hdr = calloc(nh, sizeof(*hdr))) == NULL)
+	nh = held.nhdr = c->nfield;
+	if ((hdr = held.hdr = calloc(nh, sizeof(*hdr))) == NULL)
 		tool_fatal(sc->t, "out of memory");
 	for (i = 0; i < nh; i++)
-		if ((hdr[i] = strdup(c.field[i])) == NULL)
+		if ((hdr[i] = strdup(c->field[i])) == NULL)
 			tool_fatal(sc->t, "out of memory");
-	while (!scan_full(sc) && (st = csv_next(&c)) == 1) {
+	while (!scan_full(sc) && (st = csv_next(c)) == 1) {
 		json_t *row = json_object();
 
-		for (i = 0; i < nh && i < c.nfield; i++)
-			json_object_set_new(row, hdr[i], json_string(c.field[i]));
+		for (i = 0; i < nh && i < c->nfield; i++)
+			json_object_set_new(row, hdr[i], json_string(c->field[i]));
 		take_row(sc, idx++, row, 0, 0, 0);
 		json_decref(row);
 	}
 	if (st == -1)
-		tool_fatal(sc->t, "%s:%ld: unterminated quoted CSV field", name, c.rec_line);
+		tool_fatal(sc->t, "%s:%ld: unterminated quoted CSV field", name, c->rec_line);
 	for (i = 0; i < nh; i++)
 		free(hdr[i]);
 	free(hdr);
-	csv_free(&c);
+	held.hdr = NULL;
+	csv_free(c);
 }
 
 static void
@@ -703,7 +724,7 @@ scan_file(struct scan *sc, struct tool *t, const char *path)
 {
 	const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
 	size_t len, off = 0;
-	char *buf = slurp(t, path, &len);
+	char *buf = held.file = slurp(t, path, &len);
 	json_error_t jerr;
 	json_t *doc;
 
@@ -723,9 +744,11 @@ scan_file(struct scan *sc, struct tool *t, const char *path)
 		    strcmp(json_string_value(json_object_get(doc, "type")),
 		    "FeatureCollection") == 0) {
 			sc->format = "geojson";
-			if (!json_is_array(json_object_get(doc, "features")))
+			if (!json_is_array(json_object_get(doc, "features"))) {
+				json_decref(doc);
 				tool_fatal(t, "%s: FeatureCollection without a features array",
 				    name);
+			}
 			scan_json_array(sc, json_object_get(doc, "features"));
 		} else if (doc == NULL && buf[off] == '[') {
 			tool_fatal(t, "%s: not JSON: line %d: %s", name, jerr.line, jerr.text);
@@ -737,6 +760,7 @@ scan_file(struct scan *sc, struct tool *t, const char *path)
 		scan_csv(sc, name, buf, len);
 	}
 	free(buf);
+	held.file = NULL;
 }
 
 /* ---- output ---------------------------------------------------------------- */
@@ -874,10 +898,12 @@ main(int argc, char **argv)
 			o.hf_url = optarg;
 			break;
 		case OPT_LAT_COL:
-			split_keys(&t, "--lat-col", optarg, o.lat_keys, &o.nlat);
+			split_keys(&t, "--lat-col", optarg, o.lat_keys, &o.nlat,
+			    &held.keybuf[0]);
 			break;
 		case OPT_LON_COL:
-			split_keys(&t, "--lon-col", optarg, o.lon_keys, &o.nlon);
+			split_keys(&t, "--lon-col", optarg, o.lon_keys, &o.nlon,
+			    &held.keybuf[1]);
 			break;
 		case OPT_MAX_SCAN:
 			if (parse_long(optarg, 0, 1000000000L, &o.max_scan))
@@ -1008,5 +1034,7 @@ main(int argc, char **argv)
 	free(lon);
 	free(lat);
 	free(pick);
+	free(held.keybuf[0]);
+	free(held.keybuf[1]);
 	return tool_finish(&t);
 }

@@ -70,7 +70,8 @@ main(void)
 		lat[i] = asin(2 * rng_uniform(&r) - 1) * 180 / M_PI;
 		lon[i] = rng_uniform(&r) * 360 - 180;
 	}
-	CHECK(select_init(&sp, lon, lat, N) == 0, "init");
+	na = select_init(&sp, lon, lat, N);	/* CHECK evaluates twice */
+	CHECK(na == 0, "init");
 
 	na = select_farthest(&sp, 30, 1500, 42, a);
 	nb = naive(30, 1500, 42, b);
