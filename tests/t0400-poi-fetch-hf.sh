@@ -79,6 +79,13 @@ check '429 with Retry-After once: the page is asked again and the output is the 
 	grep -q "^offset=500 length=100 auth=missing status=429" "$T/limited.log" &&
 	test "$(grep -c "^offset=500 length=100 auth=missing status=200" "$T/limited.log")" -eq 1'
 
+start_hf nototal --no-total --partial
+check 'without num_rows_total: pages one after another until a short one, same output; partial is noted' '
+	poi-fetch -j 8 --hf-url "$URL" >"$T/nt.rec" 2>"$T/nt.err" && cmp "$T/a.rec" "$T/nt.rec" &&
+	test "$(grep -c "status=200" "$T/nototal.log")" -eq 11 &&
+	grep -q "^offset=1000 length=100 auth=missing status=200" "$T/nototal.log" &&
+	grep -q "^poi-fetch: $DS: the dataset viewer serves only part of this split (\"partial\": true)" "$T/nt.err"'
+
 start_hf failing --fail-offset 700
 check 'a page that keeps failing: exit 2, a message naming the offset, nothing on stdout' '
 	fails 2 "poi-fetch --max-retries 1 --hf-url $URL >$T/f.rec 2>$T/f.err" &&

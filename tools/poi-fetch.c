@@ -469,6 +469,9 @@ scan_hf(struct scan *sc, struct tool *t, const struct opts *o)
 	nt = json_object_get(doc, "num_rows_total");
 	if (json_is_integer(nt))
 		total = json_integer_value(nt);
+	if (json_is_true(json_object_get(doc, "partial")) && !t->quiet)
+		tool_warn(t, "%s: the dataset viewer serves only part of this split "
+		    "(\"partial\": true)", o->dataset);
 	got = (long long)json_array_size(json_object_get(doc, "rows"));
 	hf_take_page(sc, doc, 0);
 	json_decref(doc);

@@ -10,6 +10,8 @@ usage: hf_rows.py PORT FIXTURES [options]
   --require-token TOK   without "Authorization: Bearer TOK": 401 {"error": ...}
   --rate-limit-once OFF the first request for offset OFF gets 429, Retry-After: 1
   --fail-offset OFF     every request for offset OFF gets 500 (a page that never works)
+  --no-total            leave num_rows_total out (a client must page until a short page)
+  --partial             say "partial": true (the slice is not over the whole dataset)
   --log FILE            one line per request: "offset=O length=L auth=ok|missing|wrong status=S"
                         (the token itself is never written)
   --dump FILE           write the dataset rows (row_idx, row) as JSON and go on
@@ -138,6 +140,8 @@ class State:
     log = None
     lock = threading.Lock()
     limited = set()
+    no_total = False
+    partial = False
 
 
 class H(BaseHTTPRequestHandler):
@@ -210,9 +214,11 @@ class H(BaseHTTPRequestHandler):
                 return 429
         page = [{"row_idx": i, "row": State.rows[i], "truncated_cells": []}
                 for i in range(off, min(off + length, len(State.rows)))]
-        self.send_json(200, {"features": FEATURES, "rows": page,
-                             "num_rows_total": len(State.rows), "num_rows_per_page": 100,
-                             "partial": False})
+        doc = {"features": FEATURES, "rows": page, "num_rows_total": len(State.rows),
+               "num_rows_per_page": 100, "partial": State.partial}
+        if State.no_total:
+            del doc["num_rows_total"]
+        self.send_json(200, doc)
         return 200
 
 
@@ -223,6 +229,10 @@ def main():
     dump = None
     i = 2
     while i < len(args):
+        if args[i] in ("--no-total", "--partial"):
+            setattr(State, args[i][2:].replace("-", "_"), True)
+            i += 1
+            continue
         k, v = args[i], args[i + 1]
         if k == "--rows":
             n = int(v)
