@@ -870,6 +870,34 @@ run_batch(struct poi *ps, size_t n)
 	}
 }
 
+/*
+ * tool_next, except that a broken stream first finishes the points already read
+ * (they were sound), so "flush what was done, exit 2" holds with -j too.
+ */
+static int
+next_record(struct poi *ps, size_t n, struct rec *r)
+{
+	char err[1024];
+
+	for (;;) {
+		switch (rec_read(&T.rd, r, err, sizeof err)) {
+		case REC_EOF:
+			return 0;
+		case REC_FATAL:
+			run_batch(ps, n);
+			tool_fatal(&T, "%s: %s", T.rd.name, err);
+		case REC_BAD:
+			T.n_in++;
+			tool_reject(&T, r, "%s", err);
+			continue;
+		case REC_OK:
+			T.n_in++;
+			tool_progress(&T, 0);
+			return 1;
+		}
+	}
+}
+
 static void
 add_asset(const char *name)
 {
@@ -890,7 +918,7 @@ main(int argc, char **argv)
 	char *list, *tok, *save;
 	long days = 90;
 	double a, b;
-	int ch, have_days = 0;
+	int ch, have_days = 0, have_url = 0;
 	size_t n;
 
 	tool_init(&T, "stac-query", usage);
@@ -917,6 +945,7 @@ main(int argc, char **argv)
 				tool_usage_error(&T, "--stac-url: expected an http(s) URL, got '%s'",
 				    optarg);
 			O.stac_url = optarg;
+			have_url = 1;
 			break;
 		case OPT_CATALOG:
 			O.catalog = optarg;
@@ -1006,6 +1035,10 @@ main(int argc, char **argv)
 			tool_usage_error(&T, NULL);
 		}
 	}
+	if (O.catalog != NULL && have_url)
+		tool_usage_error(&T, "--catalog: not with --stac-url");
+	if (O.limit > O.max_items)
+		O.limit = O.max_items;
 	if (datetime != NULL && (have_days || until != NULL))
 		tool_usage_error(&T, "--datetime: not with --days or --until");
 	if (datetime != NULL) {
@@ -1035,7 +1068,7 @@ main(int argc, char **argv)
 		tool_fatal(&T, "out of memory");
 	for (;;) {
 		for (n = 0; n < (size_t)T.jobs; n++) {
-			if (!tool_next(&T, &ps[n].r))
+			if (!next_record(ps, n, &ps[n].r))
 				break;
 			poi_start(&ps[n]);
 		}
