@@ -823,10 +823,8 @@ finish_xfer(struct http *h, struct xfer *x, CURLcode c)
 	} else if (x->is_range) {
 		snprintf(why, sizeof why, "HTTP %ld to a range request", rq->status);
 	} else {
-		if (x->clen != UINT64_MAX)
-			rq->total_size = x->clen;
-		else
-			rq->total_size = x->len;
+		/* The whole body: its decoded length (Content-Length may be gzip's). */
+		rq->total_size = x->len;
 	}
 
 	if (why[0] == '\0') {

@@ -18,10 +18,12 @@ Paths (KEY makes each scenario's request count separate):
   /big/KEY             a 200 body of 8 MiB
   /echo/KEY            POST: answer the request body, prefixed by method and content type
   /count/KEY           how many requests KEY has had so far (this one excluded)
+  /gzip/KEY            a gzip-encoded JSON body (400 if the client does not accept gzip)
   /peer/KEY            the client's port: the same port twice means a reused connection
   /trickle/KEY         promise 1000 bytes, send one every 0.4 s (a stalled transfer)
 """
 import email.utils
+import gzip
 import os
 import socket
 import struct
@@ -112,6 +114,11 @@ class H(BaseHTTPRequestHandler):
                 return self.reply(200, data)
             body = data[10:20]
             return self.reply(206, body, [("Content-Range", "bytes 10-19/%d" % len(data))])
+        if kind == "gzip":
+            body = b'{"items":[' + b",".join(b'{"n":%d}' % i for i in range(2000)) + b"]}"
+            if "gzip" in self.headers.get("Accept-Encoding", ""):
+                return self.reply(200, gzip.compress(body), [("Content-Encoding", "gzip")])
+            return self.reply(400, b"this endpoint checks gzip decoding: send Accept-Encoding")
         if kind == "peer":
             return self.reply(200, b"%d" % self.client_address[1])
         if kind == "trickle":

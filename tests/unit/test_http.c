@@ -335,6 +335,17 @@ online_flaky(const char *base, const char *file)
 	for (i = 0; i < 14; i++)
 		http_req_clear(&rq[i]);
 
+	/* Compressed JSON arrives decoded, and total_size is the decoded length. */
+	snprintf(u[0], sizeof u[0], "%s/gzip/p", base);
+	rq[0].url = u[0];
+	nf = http_fetch(h, rq, 1);
+	CHECK(nf == 0 && rq[0].len == 20901 && rq[0].total_size == 20901 &&
+	    strncmp(rq[0].data, "{\"items\":[{\"n\":0},", 18) == 0 &&
+	    strcmp(rq[0].data + rq[0].len - 12, "{\"n\":1999}]}") == 0,
+	    "gzip body decoded: %zu bytes, total_size %llu", rq[0].len,
+	    (unsigned long long)rq[0].total_size);
+	http_req_clear(&rq[0]);
+
 	/* Two batches on one handle: the second reuses the first one's connection. */
 	snprintf(u[0], sizeof u[0], "%s/peer/n", base);
 	rq[0].url = u[0];
