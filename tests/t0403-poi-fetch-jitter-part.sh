@@ -139,3 +139,7 @@ check '-h prints the synopsis and exits 0; --version names the tool' '
 	poi-fetch -h >"$T/h.out" && grep -q "^usage: poi-fetch " "$T/h.out" &&
 	grep -q -- "--jitter-max-m" "$T/h.out" &&
 	poi-fetch --version | grep -q "^poi-fetch (s2vl) "'
+
+check 'standard output not writable: exit 2 and a message' '
+	fails 2 "poi-fetch -q --from $T/rows.csv >/dev/full 2>$T/full.err" &&
+	grep -q "^poi-fetch: stdout: .*No space left on device" "$T/full.err"'
