@@ -464,6 +464,7 @@ scan_hf(struct scan *sc, struct tool *t, const struct opts *o)
 	first.headers = hf.headers;
 	http_fetch(hf.h, &first, 1);
 	doc = hf_page(&hf, &first, 0);
+	t->bytes_fetched += first.len;
 	http_req_clear(&first);
 	sc->image_cols = hf_image_cols(doc);
 	nt = json_object_get(doc, "num_rows_total");
@@ -529,6 +530,7 @@ scan_hf(struct scan *sc, struct tool *t, const struct opts *o)
 			first.headers = hf.headers;
 			http_fetch(hf.h, &first, 1);
 			doc = hf_page(&hf, &first, off);
+			t->bytes_fetched += first.len;
 			http_req_clear(&first);
 			got = (long long)json_array_size(json_object_get(doc, "rows"));
 			hf_take_page(sc, doc, off);
