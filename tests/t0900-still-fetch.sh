@@ -163,6 +163,20 @@ assert all(abs(a - b) < 1e-6 for a, b in zip(g[\"transform\"], want)), (g, want)
 "
 '
 
+check '--spool: a GeoTIFF in EPSG:3857 whose centre is the POI, same pixels' '
+	head -n 1 "$T/in.ndjson" | sf --size 32 --spool "$T/spool" >"$T/sp.rec" &&
+	tif=$(ls "$T"/spool/*.tif) && test -n "$tif" &&
+	grep -q "\"path\":\"$tif\"" "$T/sp.rec" &&
+	gdalsrsinfo -o epsg "$tif" | grep -q "EPSG:3857" &&
+	echo 32 32 | gdaltransform -t_srs EPSG:4326 "$tif" >"$T/centre" &&
+	$PY -c "
+lon, lat, _ = map(float, open(\"$T/centre\").read().split())
+assert abs(lon - 1.5) < 1e-9 and abs(lat - 52.25) < 1e-9, (lon, lat)
+" &&
+	gdal_translate -q -of ENVI -co INTERLEAVE=BSQ "$tif" "$T/sp.raw" &&
+	cmp "$T/sp.raw" "$T/png.raw"
+'
+
 check 'the token appears nowhere: output, rejects, stderr, server log' '
 	! grep -r -l -a -F "$TOKEN" "$T/out.rec" "$T/rej.ndjson" "$T/err" "$SRV"
 '
