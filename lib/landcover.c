@@ -163,12 +163,10 @@ lc_classes_max_id(const json_t *classes)
 }
 
 int
-lc_worldcover_tile(double lon, double lat, char name[8], int *lon0, int *lat0)
+lc_worldcover_tile_index(double lon, double lat, int *tcol, int *trow)
 {
 	double gc, gr;
 	long tc, tr;
-	int x, y;
-	char buf[32];
 
 	if (!isfinite(lon) || !isfinite(lat) || lon < -180 || lon > 180 || lat < -90 ||
 	    lat > 90)
@@ -178,12 +176,17 @@ lc_worldcover_tile(double lon, double lat, char name[8], int *lon0, int *lat0)
 	gr = floor((90.0 - lat) * 12000.0 + 1e-10);
 	tc = (long)(gc / LC_WORLDCOVER_TILE_PX);
 	tr = (long)(gr / LC_WORLDCOVER_TILE_PX);
-	if (tc > 119)
-		tc = 119;	/* lon 180 belongs to the last tile */
-	if (tr > 59)
-		tr = 59;
-	x = -180 + 3 * (int)tc;
-	y = 90 - 3 * ((int)tr + 1);
+	*tcol = tc > 119 ? 119 : (int)tc;	/* lon 180 belongs to the last tile */
+	*trow = tr > 59 ? 59 : (int)tr;
+	return 0;
+}
+
+void
+lc_worldcover_tile_name(int tcol, int trow, char name[8], int *lon0, int *lat0)
+{
+	int x = -180 + 3 * tcol, y = 90 - 3 * (trow + 1);
+	char buf[32];
+
 	snprintf(buf, sizeof buf, "%c%02d%c%03d", y < 0 ? 'S' : 'N', abs(y) % 100,
 	    x < 0 ? 'W' : 'E', abs(x) % 1000);
 	memcpy(name, buf, 8);
@@ -191,6 +194,16 @@ lc_worldcover_tile(double lon, double lat, char name[8], int *lon0, int *lat0)
 		*lon0 = x;
 	if (lat0 != NULL)
 		*lat0 = y;
+}
+
+int
+lc_worldcover_tile(double lon, double lat, char name[8], int *lon0, int *lat0)
+{
+	int tc, tr;
+
+	if (lc_worldcover_tile_index(lon, lat, &tc, &tr) != 0)
+		return -1;
+	lc_worldcover_tile_name(tc, tr, name, lon0, lat0);
 	return 0;
 }
 

@@ -39,6 +39,10 @@ long lc_classes_max_id(const json_t *classes);
  * -1 when the point is off the Earth.
  */
 int lc_worldcover_tile(double lon, double lat, char name[8], int *lon0, int *lat0);
+/* The same in two steps, for millions of points: the tile's column (0..119,
+ * from -180) and row (0..59, from 90) without any formatting, then its name. */
+int lc_worldcover_tile_index(double lon, double lat, int *tcol, int *trow);
+void lc_worldcover_tile_name(int tcol, int trow, char name[8], int *lon0, int *lat0);
 
 /* The tile's URL or path: template with {TILE} replaced; a template without
  * {TILE} is a folder that holds the tiles under their official names.

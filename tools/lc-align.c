@@ -388,9 +388,9 @@ job_prepare(struct job *j)
 {
 	const struct grid *g = &j->r.grid;
 	const char *dst;
-	char err[600], url[2048], name[8], last[8] = "";
+	char err[600], url[2048], name[8];
 	size_t i, n;
-	int col, row, k, lastk = -1;
+	int col, row, k, lastk = -1, tc, tr, ltc = -1, ltr = -1;
 
 	if (!j->r.has_grid) {
 		bad(j, "no \"grid\": lc-align labels the record's own grid (run cog-read "
@@ -451,14 +451,16 @@ job_prepare(struct job *j)
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		if (lc_worldcover_tile(j->x[i], j->y[i], name, NULL, NULL) != 0) {
+		if (lc_worldcover_tile_index(j->x[i], j->y[i], &tc, &tr) != 0) {
 			j->pi[i] = NONE;
 			continue;
 		}
-		if (lastk >= 0 && strcmp(name, last) == 0) {
+		/* Neighbouring pixels are almost always in the same tile. */
+		if (lastk >= 0 && tc == ltc && tr == ltr) {
 			j->pi[i] = (uint8_t)lastk;
 			continue;
 		}
+		lc_worldcover_tile_name(tc, tr, name, NULL, NULL);
 		for (k = 0; k < j->nparts; k++)
 			if (strcmp(j->parts[k].s->tile, name) == 0)
 				break;
@@ -477,7 +479,8 @@ job_prepare(struct job *j)
 		}
 		j->pi[i] = (uint8_t)k;
 		lastk = k;
-		memcpy(last, name, sizeof last);
+		ltc = tc;
+		ltr = tr;
 	}
 }
 
