@@ -841,13 +841,7 @@ cog_open_many(struct http *h, struct cog_cache *cache, struct cog_open *o, size_
 			if (q->done)
 				continue;
 			if (!rq[k].ok) {
-				/* A range starting at or past the end: the header points outside the file. */
-				if (rq[k].status == 416 && rq[k].range_start > 0)
-					snprintf(q->o->error, sizeof q->o->error,
-					    "header points past the end of the file (offset %llu)",
-					    (unsigned long long)rq[k].range_start);
-				else
-					snprintf(q->o->error, sizeof q->o->error, "%s", rq[k].error);
+				snprintf(q->o->error, sizeof q->o->error, "%s", rq[k].error);
 				q->done = 1;
 				continue;
 			}
@@ -858,11 +852,8 @@ cog_open_many(struct http *h, struct cog_cache *cache, struct cog_open *o, size_
 				continue;
 			}
 			q->seg = ns;
-			/* A server that ignores Range sends the whole file from byte 0. */
-			if (rq[k].status == 200 && rq[k].range_start > 0 && rq[k].len > rq[k].range_start)
-				ns[q->nseg].off = 0;
-			else
-				ns[q->nseg].off = rq[k].range_start;
+			/* http_fetch cuts our slice out of a 200 when a server ignores Range. */
+			ns[q->nseg].off = rq[k].range_start;
 			ns[q->nseg].len = rq[k].len;
 			ns[q->nseg].p = (const unsigned char *)rq[k].data;
 			rq[k].data = NULL;
@@ -870,8 +861,6 @@ cog_open_many(struct http *h, struct cog_cache *cache, struct cog_open *o, size_
 			q->fetched += rq[k].len;
 			if (rq[k].total_size)
 				q->file_size = rq[k].total_size;
-			else if (rq[k].status == 200)
-				q->file_size = rq[k].len;
 			else if (rq[k].len < rq[k].range_len)
 				q->file_size = rq[k].range_start + rq[k].len;
 		}
@@ -1269,15 +1258,8 @@ cog_read_many(struct http *h, struct cog_win *w, size_t n)
 				bad = 1;
 			}
 			if (rd && rl && q->ok) {
-				/* A server that ignores Range answers 200 with the whole file. */
-				if (q->status == 200 && q->len > q->range_start &&
-				    q->len - q->range_start >= q->range_len) {
-					rd[j] = (const unsigned char *)q->data + q->range_start;
-					rl[j] = q->range_len;
-				} else {
-					rd[j] = (const unsigned char *)q->data;
-					rl[j] = q->len;
-				}
+				rd[j] = (const unsigned char *)q->data;
+				rl[j] = q->len;
 			}
 		}
 		if (!rd || !rl) {

@@ -1,0 +1,655 @@
+/*
+ * cog-read - cut a window of Sentinel-2 imagery around each point from the
+ * scene's Cloud-Optimized GeoTIFFs, fetching only the tiles the window touches.
+ *
+ * For a batch of -j N records: open every asset header at once (one 16 KiB
+ * range each, grown only when needed, cached per URL), place the window on the
+ * asset's own pixel grid around the point, fetch the tiles of every window at
+ * once with merged ranges, decode them from memory and copy the pixels
+ * bit-exactly.  Output keeps input order.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cog.h"
+#include "geo.h"
+#include "http.h"
+#include "rec.h"
+#include "tool.h"
+
+#define MAX_ASSETS 32
+#define MAX_XFORMS 16
+
+static const char usage[] =
+"usage: cog-read [-hq] [-j N] [--assets LIST | --visual] [--scl]\n"
+"                [--size PX | --size-m METRES] [--resolution M]\n"
+"                [--min-coverage F] [--cache N] [--timeout S] [--max-retries N]\n"
+"                [--rejects FILE] [--spool DIR] [--progress] [< scenes] [> images]\n"
+"  --assets LIST      assets read into the image, in band order (default red,green,blue)\n"
+"  --visual           read the 3-band 8-bit visual asset instead\n"
+"  --scl              add the scene classification (asset scl) as raster scl\n"
+"  --size PX          window side in pixels (default 512)\n"
+"  --size-m METRES    window side in metres instead\n"
+"  --resolution M     read the overview with M metre pixels (e.g. 20, 60)\n"
+"  --min-coverage F   reject windows with less than F valid pixels (0..1, default 0)\n"
+"  --cache N          parsed headers kept (default 256)\n"
+"  --timeout S        seconds for one HTTP transfer (default 120)\n"
+"  -j N               records in flight at once (default 8)\n"
+"  --max-retries N    retries on timeouts, resets, 429 and 5xx (default 4)\n"
+"  --rejects FILE     rejected records go here (default stderr)\n"
+"  --spool DIR        write rasters as GeoTIFFs in DIR instead of inline\n"
+"  -q, --progress, -h, --version\n";
+
+enum {
+	OPT_ASSETS = OPT_TOOL_FIRST, OPT_VISUAL, OPT_SCL, OPT_SIZE, OPT_SIZE_M,
+	OPT_RESOLUTION, OPT_MIN_COVERAGE, OPT_CACHE, OPT_TIMEOUT
+};
+
+static struct option longopts[] = {
+	TOOL_LONGOPTS,
+	TOOL_NET_LONGOPTS,
+	{ "assets", required_argument, 0, OPT_ASSETS },
+	{ "visual", no_argument, 0, OPT_VISUAL },
+	{ "scl", no_argument, 0, OPT_SCL },
+	{ "size", required_argument, 0, OPT_SIZE },
+	{ "size-m", required_argument, 0, OPT_SIZE_M },
+	{ "resolution", required_argument, 0, OPT_RESOLUTION },
+	{ "min-coverage", required_argument, 0, OPT_MIN_COVERAGE },
+	{ "cache", required_argument, 0, OPT_CACHE },
+	{ "timeout", required_argument, 0, OPT_TIMEOUT },
+	{ 0, 0, 0, 0 }
+};
+
+static struct {
+	char *assets[MAX_ASSETS];
+	size_t nassets;
+	int visual, scl;
+	long size;
+	double size_m, resolution, min_coverage, timeout;
+	long cache;
+} O = { .size = 512, .timeout = 120, .cache = 256 };
+
+static struct tool T;
+static struct http *H;
+static struct cog_cache *Cache;
+static struct { int epsg; struct geo_xform *x; } Xf[MAX_XFORMS];
+static size_t nxf;
+
+/* One record in flight. */
+struct job {
+	struct rec r;
+	int bad;
+	int opened;		/* has entries in the batch's open and window arrays */
+	char why[600];
+	double lon, lat;
+	size_t nassets;
+	const char *name[MAX_ASSETS + 1];	/* image assets, then scl */
+	double stac_nodata[MAX_ASSETS + 1];
+	int has_stac_nodata[MAX_ASSETS + 1];
+	size_t open0;		/* first of this job's entries in the open array */
+	size_t win0;		/* first of its windows */
+	struct grid g;
+	int level;
+	double nodata;
+	int has_nodata;
+	long scl_c0, scl_r0;	/* the SCL window in SCL pixels */
+	uint64_t requests, bytes;
+};
+
+static void
+job_fail(struct job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+job_fail(struct job *j, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (j->bad)
+		return;
+	j->bad = 1;
+	va_start(ap, fmt);
+	vsnprintf(j->why, sizeof j->why, fmt, ap);
+	va_end(ap);
+}
+
+static struct geo_xform *
+xform_to(int epsg, char *err, size_t errlen)
+{
+	char dst[32];
+	size_t i;
+
+	for (i = 0; i < nxf; i++)
+		if (Xf[i].epsg == epsg)
+			return Xf[i].x;
+	snprintf(dst, sizeof dst, "EPSG:%d", epsg);
+	struct geo_xform *x = geo_xform_new("EPSG:4326", dst, err, errlen);
+	if (!x)
+		return NULL;
+	if (nxf == MAX_XFORMS) {
+		geo_xform_free(Xf[0].x);
+		memmove(Xf, Xf + 1, (MAX_XFORMS - 1) * sizeof Xf[0]);
+		nxf--;
+	}
+	Xf[nxf].epsg = epsg;
+	Xf[nxf].x = x;
+	nxf++;
+	return x;
+}
+
+/* EPSG code the scene declares (crs, proj:epsg or proj:code), 0 if none. */
+static int
+declared_epsg(const json_t *o)
+{
+	const json_t *v;
+
+	if ((v = json_object_get(o, "crs")) && json_is_string(v))
+		return geo_epsg_of(json_string_value(v));
+	if ((v = json_object_get(o, "proj:epsg")) && json_is_integer(v))
+		return (int)json_integer_value(v);
+	if ((v = json_object_get(o, "proj:code")) && json_is_string(v))
+		return geo_epsg_of(json_string_value(v));
+	return 0;
+}
+
+/* Parse the record: point, scene, asset hrefs. */
+static void
+job_start(struct job *j)
+{
+	json_t *lon = json_object_get(j->r.json, "lon"), *lat = json_object_get(j->r.json, "lat");
+	json_t *scene = json_object_get(j->r.json, "scene"), *assets;
+	size_t i;
+
+	if (!json_is_number(lon) || !json_is_number(lat)) {
+		job_fail(j, "lon/lat: missing or not numbers");
+		return;
+	}
+	j->lon = json_number_value(lon);
+	j->lat = json_number_value(lat);
+	if (!isfinite(j->lon) || !isfinite(j->lat) || fabs(j->lon) > 180 || fabs(j->lat) > 90) {
+		job_fail(j, "lon/lat: (%g, %g) out of range", j->lon, j->lat);
+		return;
+	}
+	if (!json_is_object(scene) || !json_is_object(assets = json_object_get(scene, "assets"))) {
+		job_fail(j, "scene: missing, or without assets");
+		return;
+	}
+	j->nassets = O.visual ? 1 : O.nassets;
+	for (i = 0; i < j->nassets + (size_t)O.scl; i++) {
+		const char *name = i < j->nassets ? (O.visual ? "visual" : O.assets[i]) : "scl";
+		json_t *a = json_object_get(assets, name), *nd;
+		j->name[i] = name;
+		if (!json_is_object(a) || !json_is_string(json_object_get(a, "href"))) {
+			job_fail(j, "scene: no asset '%s' with an href", name);
+			return;
+		}
+		if ((nd = json_object_get(a, "nodata")) && json_is_number(nd)) {
+			j->stac_nodata[i] = json_number_value(nd);
+			j->has_stac_nodata[i] = 1;
+		}
+	}
+}
+
+static const char *
+href_of(struct job *j, size_t i)
+{
+	json_t *a = json_object_get(json_object_get(json_object_get(j->r.json, "scene"),
+	    "assets"), j->name[i]);
+
+	return json_string_value(json_object_get(a, "href"));
+}
+
+static int
+same_transform(const double *a, const double *b)
+{
+	for (int i = 0; i < 6; i++)
+		if (fabs(a[i] - b[i]) > 1e-6 * (fabs(a[i]) + fabs(b[i]) + 1e-3))
+			return 0;
+	return 1;
+}
+
+/* Place the window: level, grid, and one cog_win per asset (+ scl). */
+static void
+job_plan(struct job *j, struct cog_open *op, struct cog_win *w)
+{
+	struct cog *c0 = op[j->open0].cog;
+	const struct cog_level *l;
+	double x = j->lon, y = j->lat, inv[6], cf, rf, px;
+	char err[256];
+	long n, col0, row0;
+	int declared;
+	size_t i;
+
+	for (i = 0; i < j->nassets + (size_t)O.scl; i++)
+		if (!op[j->open0 + i].cog) {
+			job_fail(j, "asset %s: %s", j->name[i], op[j->open0 + i].error);
+			return;
+		}
+	if (!c0->has_georef || c0->epsg == 0) {
+		job_fail(j, "asset %s: no georeference or no EPSG code in the GeoTIFF keys",
+		    j->name[0]);
+		return;
+	}
+	declared = declared_epsg(json_object_get(j->r.json, "scene"));
+	if (declared && declared != c0->epsg) {
+		job_fail(j, "scene: crs EPSG:%d disagrees with asset %s (EPSG:%d)", declared,
+		    j->name[0], c0->epsg);
+		return;
+	}
+	j->level = 0;
+	if (O.resolution > 0 && (j->level = cog_level_for_res(c0, O.resolution)) < 0) {
+		job_fail(j, "asset %s: no overview with %g m pixels", j->name[0], O.resolution);
+		return;
+	}
+	l = &c0->level[j->level];
+	struct geo_xform *xf = xform_to(c0->epsg, err, sizeof err);
+	if (!xf || geo_xform_points(xf, &x, &y, 1, err, sizeof err) < 0) {
+		job_fail(j, "point to EPSG:%d: %s", c0->epsg, err);
+		return;
+	}
+	if (geo_invert(l->t, inv) < 0) {
+		job_fail(j, "asset %s: singular transform", j->name[0]);
+		return;
+	}
+	cf = inv[0] * x + inv[1] * y + inv[2];
+	rf = inv[3] * x + inv[4] * y + inv[5];
+	if (!(cf >= 0 && rf >= 0 && cf < l->width && rf < l->height)) {
+		job_fail(j, "window: point (%.6f, %.6f) lies outside the scene", j->lon, j->lat);
+		return;
+	}
+	px = hypot(l->t[0], l->t[3]);
+	n = O.size;
+	if (O.size_m > 0) {
+		n = lround(O.size_m / px);
+		if (n < 1 || n > 16384) {
+			job_fail(j, "--size-m %g: %ld pixels of %g m", O.size_m, n, px);
+			return;
+		}
+	}
+	/* Whole pixels nearest to centring the window on the point. */
+	col0 = (long)floor(cf - n / 2.0 + 0.5);
+	row0 = (long)floor(rf - n / 2.0 + 0.5);
+	snprintf(j->g.crs, sizeof j->g.crs, "EPSG:%d", c0->epsg);
+	geo_window_transform(l->t, (double)col0, (double)row0, 1, j->g.t);
+	j->g.width = j->g.height = (int)n;
+	j->has_nodata = 1;
+	j->nodata = c0->has_nodata ? c0->nodata : j->has_stac_nodata[0] ? j->stac_nodata[0] : 0;
+
+	for (i = 0; i < j->nassets; i++) {
+		struct cog *c = op[j->open0 + i].cog;
+		int lv = j->level;
+		if (i > 0) {
+			lv = O.resolution > 0 ? cog_level_for_res(c, O.resolution) : 0;
+			if (c->epsg != c0->epsg || lv < 0 ||
+			    !same_transform(c->level[lv].t, l->t) ||
+			    c->level[lv].width != l->width || c->level[lv].height != l->height) {
+				job_fail(j, "asset %s: grid differs from asset %s", j->name[i],
+				    j->name[0]);
+				return;
+			}
+			if (c->dtype != c0->dtype) {
+				job_fail(j, "asset %s: %s, asset %s: %s", j->name[i],
+				    dtype_name(c->dtype), j->name[0], dtype_name(c0->dtype));
+				return;
+			}
+		}
+		w[j->win0 + i].cog = c;
+		w[j->win0 + i].level = lv;
+		w[j->win0 + i].col0 = col0;
+		w[j->win0 + i].row0 = row0;
+		w[j->win0 + i].width = (int)n;
+		w[j->win0 + i].height = (int)n;
+		w[j->win0 + i].fill = j->nodata;
+	}
+	if (O.scl) {
+		/* The SCL pixels under the window (nearest, pixel centres), at full
+		 * resolution: averaged overviews would mix class codes. */
+		struct cog *c = op[j->open0 + j->nassets].cog;
+		double si[6], b[4], xs[2], ys[2];
+		long sc0, sr0, sc1, sr1;
+		if (c->epsg != c0->epsg) {
+			job_fail(j, "asset scl: EPSG:%d, image EPSG:%d", c->epsg, c0->epsg);
+			return;
+		}
+		if (c->dtype != DT_UINT8 || c->spp != 1) {
+			job_fail(j, "asset scl: expected one uint8 band");
+			return;
+		}
+		if (geo_invert(c->level[0].t, si) < 0) {
+			job_fail(j, "asset scl: singular transform");
+			return;
+		}
+		geo_window_bounds(j->g.t, (int)n, (int)n, b);
+		xs[0] = si[0] * b[0] + si[1] * b[3] + si[2];
+		ys[0] = si[3] * b[0] + si[4] * b[3] + si[5];
+		xs[1] = si[0] * b[2] + si[1] * b[1] + si[2];
+		ys[1] = si[3] * b[2] + si[4] * b[1] + si[5];
+		sc0 = (long)floor(fmin(xs[0], xs[1])) - 1;
+		sr0 = (long)floor(fmin(ys[0], ys[1])) - 1;
+		sc1 = (long)ceil(fmax(xs[0], xs[1])) + 1;
+		sr1 = (long)ceil(fmax(ys[0], ys[1])) + 1;
+		if (sc1 - sc0 > 32768 || sr1 - sr0 > 32768) {
+			job_fail(j, "asset scl: window of %ldx%ld pixels", sc1 - sc0, sr1 - sr0);
+			return;
+		}
+		j->scl_c0 = sc0;
+		j->scl_r0 = sr0;
+		struct cog_win *sw = &w[j->win0 + j->nassets];
+		sw->cog = c;
+		sw->level = 0;
+		sw->col0 = sc0;
+		sw->row0 = sr0;
+		sw->width = (int)(sc1 - sc0);
+		sw->height = (int)(sr1 - sr0);
+		sw->fill = 0;
+	}
+}
+
+static int
+is_nodata(const void *data, enum dtype dt, size_t i, double nd)
+{
+	switch (dt) {
+	case DT_UINT8: return ((const uint8_t *)data)[i] == nd;
+	case DT_UINT16: return ((const uint16_t *)data)[i] == nd;
+	case DT_INT16: return ((const int16_t *)data)[i] == nd;
+	default: {
+		float v = ((const float *)data)[i];
+		return isnan(nd) ? isnan(v) : v == (float)nd;
+	}
+	}
+}
+
+/* Build the rasters, grid, coverage and fetch from the decoded windows. */
+static void
+job_finish(struct job *j, struct cog_open *op, struct cog_win *w, double t0)
+{
+	struct cog *c0;
+	struct raster *ra;
+	size_t i, k, plane, nbands = 0, valid = 0, bsz;
+	int b = 0;
+	json_t *fetch;
+
+	for (i = 0; i < j->nassets + (size_t)O.scl; i++) {
+		j->requests += op[j->open0 + i].requests + w[j->win0 + i].requests;
+		j->bytes += op[j->open0 + i].bytes + w[j->win0 + i].bytes;
+	}
+	T.bytes_fetched += j->bytes;
+	if (j->bad)
+		return;
+	for (i = 0; i < j->nassets + (size_t)O.scl; i++)
+		if (!w[j->win0 + i].ok) {
+			job_fail(j, "asset %s: %s", j->name[i], w[j->win0 + i].error);
+			return;
+		}
+	c0 = w[j->win0].cog;
+	for (i = 0; i < j->nassets; i++)
+		nbands += w[j->win0 + i].cog->spp;
+	for (i = j->r.nrasters; i > 0; i--)
+		if (strcmp(j->r.rasters[i - 1].role, "image") == 0 ||
+		    (O.scl && strcmp(j->r.rasters[i - 1].role, "scl") == 0))
+			rec_remove_raster(&j->r, i - 1);
+	ra = rec_add_raster(&j->r, "image", j->g.width, j->g.height, (int)nbands, c0->dtype);
+	if (!ra) {
+		job_fail(j, "out of memory");
+		return;
+	}
+	plane = (size_t)j->g.width * j->g.height;
+	bsz = dtype_size(c0->dtype);
+	for (i = 0; i < j->nassets; i++) {
+		const struct cog_win *wi = &w[j->win0 + i];
+		for (int s = 0; s < wi->cog->spp; s++, b++) {
+			char nm[80];
+			memcpy((char *)ra->data + (size_t)b * plane * bsz,
+			    (const char *)wi->data + (size_t)s * plane * bsz, plane * bsz);
+			if (wi->cog->spp == 1)
+				snprintf(nm, sizeof nm, "%s", j->name[i]);
+			else if (O.visual && wi->cog->spp == 3)
+				snprintf(nm, sizeof nm, "%s", s == 0 ? "red" : s == 1 ? "green" : "blue");
+			else
+				snprintf(nm, sizeof nm, "%s_%d", j->name[i], s + 1);
+			raster_set_band_name(ra, b, nm);
+		}
+	}
+	ra->has_nodata = j->has_nodata;
+	ra->nodata = j->nodata;
+	/* Valid: inside the image and not nodata in every band. */
+	{
+		const struct cog_win *w0 = &w[j->win0];
+		const struct cog_level *l = &c0->level[j->level];
+		for (long r = 0; r < j->g.height; r++) {
+			long R = w0->row0 + r;
+			if (R < 0 || R >= (long)l->height)
+				continue;
+			for (long c = 0; c < j->g.width; c++) {
+				long C = w0->col0 + c;
+				if (C < 0 || C >= (long)l->width)
+					continue;
+				k = (size_t)r * j->g.width + c;
+				for (b = 0; b < (int)nbands; b++)
+					if (!is_nodata((const char *)ra->data + (size_t)b * plane * bsz,
+					    c0->dtype, k, j->nodata))
+						break;
+				if (b < (int)nbands)
+					valid++;
+			}
+		}
+	}
+	if (O.scl) {
+		const struct cog_win *sw = &w[j->win0 + j->nassets];
+		const double *st = sw->cog->level[0].t;
+		double si[6];
+		struct raster *rs = rec_add_raster(&j->r, "scl", j->g.width, j->g.height, 1, DT_UINT8);
+		if (!rs || geo_invert(st, si) < 0) {
+			job_fail(j, "out of memory");
+			return;
+		}
+		raster_set_band_name(rs, 0, "scl");
+		rs->has_nodata = 1;
+		rs->nodata = 0;
+		for (long r = 0; r < j->g.height; r++)
+			for (long c = 0; c < j->g.width; c++) {
+				double x, y;
+				long sc, sr;
+				geo_apply(j->g.t, c + 0.5, r + 0.5, &x, &y);
+				sc = (long)floor(si[0] * x + si[1] * y + si[2]) - sw->col0;
+				sr = (long)floor(si[3] * x + si[4] * y + si[5]) - sw->row0;
+				if (sc >= 0 && sr >= 0 && sc < sw->width && sr < sw->height)
+					((uint8_t *)rs->data)[(size_t)r * j->g.width + c] =
+					    ((const uint8_t *)sw->data)[(size_t)sr * sw->width + sc];
+			}
+	}
+	j->r.has_grid = 1;
+	j->r.grid = j->g;
+	double cov = (double)valid / (double)plane;
+	json_object_set_new(j->r.json, "coverage", json_real(round(cov * 1e6) / 1e6));
+	fetch = json_object();
+	json_object_set_new(fetch, "requests", json_integer((json_int_t)j->requests));
+	json_object_set_new(fetch, "bytes", json_integer((json_int_t)j->bytes));
+	json_object_set_new(fetch, "seconds", json_real(round((now_seconds() - t0) * 1e3) / 1e3));
+	json_object_set_new(j->r.json, "fetch", fetch);
+	if (cov < O.min_coverage)
+		job_fail(j, "coverage %.4f below --min-coverage %g", cov, O.min_coverage);
+}
+
+static void
+run_batch(struct job *js, size_t n)
+{
+	size_t i, k, nopen = 0, nwin = 0;
+	struct cog_open *op;
+	struct cog_win *w;
+	double t0 = now_seconds();
+
+	for (i = 0; i < n; i++)
+		if (!js[i].bad) {
+			js[i].opened = 1;
+			js[i].open0 = nopen;
+			js[i].win0 = nwin;
+			nopen += js[i].nassets + (size_t)O.scl;
+			nwin += js[i].nassets + (size_t)O.scl;
+		}
+	op = calloc(nopen + 1, sizeof *op);
+	w = calloc(nwin + 1, sizeof *w);
+	if (!op || !w)
+		tool_fatal(&T, "out of memory");
+	for (i = 0; i < n; i++)
+		if (!js[i].bad)
+			for (k = 0; k < js[i].nassets + (size_t)O.scl; k++)
+				op[js[i].open0 + k].url = href_of(&js[i], k);
+	/* Phase 1: every header of the batch at once. */
+	cog_open_many(H, Cache, op, nopen);
+	for (i = 0; i < n; i++)
+		if (!js[i].bad)
+			job_plan(&js[i], op, w);
+	/* Windows of failed records are left empty: nothing to fetch for them. */
+	for (i = 0; i < n; i++)
+		if (js[i].bad && js[i].opened)
+			for (k = 0; k < js[i].nassets + (size_t)O.scl; k++)
+				w[js[i].win0 + k].cog = NULL;
+	/* Phases 2 and 3: every window's tiles at once, then decode. */
+	{
+		struct cog_win *live = calloc(nwin + 1, sizeof *live);
+		size_t *back = calloc(nwin + 1, sizeof *back), nl = 0;
+		if (!live || !back)
+			tool_fatal(&T, "out of memory");
+		for (k = 0; k < nwin; k++)
+			if (w[k].cog) {
+				back[nl] = k;
+				live[nl++] = w[k];
+			}
+		cog_read_many(H, live, nl);
+		for (k = 0; k < nl; k++)
+			w[back[k]] = live[k];
+		free(live);
+		free(back);
+	}
+	for (i = 0; i < n; i++) {
+		struct job *j = &js[i];
+		if (j->opened)
+			job_finish(j, op, w, t0);
+		if (j->bad)
+			tool_reject(&T, &j->r, "%s", j->why);
+		else
+			tool_emit(&T, &j->r);
+	}
+	for (k = 0; k < nwin; k++)
+		cog_win_clear(&w[k]);
+	for (k = 0; k < nopen; k++)
+		cog_unref(op[k].cog);
+	free(op);
+	free(w);
+}
+
+static void
+set_assets(char *list)
+{
+	char *s, *save = NULL;
+
+	O.nassets = 0;
+	for (s = strtok_r(list, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+		if (*s == '\0')
+			continue;
+		if (O.nassets == MAX_ASSETS)
+			tool_usage_error(&T, "--assets: more than %d assets", MAX_ASSETS);
+		O.assets[O.nassets++] = s;
+	}
+	if (O.nassets == 0)
+		tool_usage_error(&T, "--assets: empty list");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct http_opts ho;
+	struct job *js;
+	static char defassets[] = "red,green,blue";
+	int ch, have_assets = 0;
+	size_t n;
+
+	tool_init(&T, "cog-read", usage);
+	T.jobs = 8;
+	while ((ch = getopt_long(argc, argv, "hqj:", longopts, NULL)) != -1) {
+		if (tool_option(&T, ch, optarg))
+			continue;
+		switch (ch) {
+		case OPT_ASSETS:
+			set_assets(optarg);
+			have_assets = 1;
+			break;
+		case OPT_VISUAL:
+			O.visual = 1;
+			break;
+		case OPT_SCL:
+			O.scl = 1;
+			break;
+		case OPT_SIZE:
+			if (parse_long(optarg, 1, 16384, &O.size))
+				tool_usage_error(&T, "--size: expected pixels in 1..16384, got '%s'", optarg);
+			break;
+		case OPT_SIZE_M:
+			if (parse_double(optarg, &O.size_m) || !(O.size_m > 0))
+				tool_usage_error(&T, "--size-m: expected metres > 0, got '%s'", optarg);
+			break;
+		case OPT_RESOLUTION:
+			if (parse_double(optarg, &O.resolution) || !(O.resolution > 0))
+				tool_usage_error(&T, "--resolution: expected metres > 0, got '%s'", optarg);
+			break;
+		case OPT_MIN_COVERAGE:
+			if (parse_double(optarg, &O.min_coverage) || !(O.min_coverage >= 0) ||
+			    O.min_coverage > 1)
+				tool_usage_error(&T, "--min-coverage: expected 0..1, got '%s'", optarg);
+			break;
+		case OPT_CACHE:
+			if (parse_long(optarg, 1, 100000, &O.cache))
+				tool_usage_error(&T, "--cache: expected 1..100000, got '%s'", optarg);
+			break;
+		case OPT_TIMEOUT:
+			if (parse_double(optarg, &O.timeout) || !(O.timeout > 0) || O.timeout > 3600)
+				tool_usage_error(&T, "--timeout: expected seconds in (0, 3600], got '%s'",
+				    optarg);
+			break;
+		default:
+			tool_usage_error(&T, NULL);
+		}
+	}
+	if (O.visual && have_assets)
+		tool_usage_error(&T, "--visual: not with --assets");
+	if (!have_assets)
+		set_assets(defassets);
+	tool_start(&T, argc - optind, argv + optind);
+
+	http_opts_default(&ho);
+	ho.max_retries = T.max_retries;
+	ho.timeout = O.timeout;
+	if (ho.connect_timeout > O.timeout)
+		ho.connect_timeout = O.timeout;
+	if (ho.low_speed_time > O.timeout)
+		ho.low_speed_time = O.timeout;
+	if ((H = http_new(&ho)) == NULL)
+		tool_fatal(&T, "cannot set up HTTP");
+	if ((Cache = cog_cache_new((size_t)O.cache)) == NULL)
+		tool_fatal(&T, "out of memory");
+	if ((js = calloc((size_t)T.jobs, sizeof *js)) == NULL)
+		tool_fatal(&T, "out of memory");
+	for (;;) {
+		for (n = 0; n < (size_t)T.jobs; n++) {
+			memset(&js[n], 0, sizeof js[n]);
+			if (!tool_next(&T, &js[n].r))
+				break;
+			job_start(&js[n]);
+		}
+		if (n == 0)
+			break;
+		run_batch(js, n);
+		if (n < (size_t)T.jobs)
+			break;
+	}
+	free(js);
+	cog_cache_free(Cache);
+	for (size_t i = 0; i < nxf; i++)
+		geo_xform_free(Xf[i].x);
+	http_free(H);
+	return tool_finish(&T);
+}
