@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http.h"
@@ -41,6 +42,15 @@ slurp(const char *path, size_t *len)
 	fclose(fp);
 	*len = (size_t)n;
 	return b;
+}
+
+static double
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static struct http *
@@ -260,6 +270,7 @@ online_flaky(const char *base, const char *file)
 	struct http *h;
 	struct http_req rq[16];
 	size_t wlen, i;
+	double t0, t1;
 	int nf;
 
 	if ((want = slurp(file, &wlen)) == NULL) {
@@ -334,6 +345,24 @@ online_flaky(const char *base, const char *file)
 		CHECK(strstr(rq[i].error, "SECRET") == NULL, "no secret in error %zu", i);
 	for (i = 0; i < 14; i++)
 		http_req_clear(&rq[i]);
+
+	/* Retry-After is waited for: seconds, and an HTTP-date (whole seconds). */
+	snprintf(u[0], sizeof u[0], "%s/429/2/q", base);
+	snprintf(u[1], sizeof u[1], "%s/429date/1/r", base);
+	rq[0].url = u[0];
+	t0 = mono();
+	nf = http_fetch(h, rq, 1);
+	t1 = mono() - t0;
+	CHECK(nf == 0 && rq[0].attempts == 3 && t1 >= 2.0 && t1 < 4.0,
+	    "Retry-After: 1 twice: %.2f s (backoff alone would be 0.15 s)", t1);
+	http_req_clear(&rq[0]);
+	rq[0].url = u[1];
+	t0 = mono();
+	nf = http_fetch(h, rq, 1);
+	t1 = mono() - t0;
+	CHECK(nf == 0 && rq[0].attempts == 2 && t1 >= 0.9 && t1 < 4.0,
+	    "Retry-After as an HTTP-date: %.2f s", t1);
+	http_req_clear(&rq[0]);
 
 	/* Compressed JSON arrives decoded, and total_size is the decoded length. */
 	snprintf(u[0], sizeof u[0], "%s/gzip/p", base);
