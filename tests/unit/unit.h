@@ -6,11 +6,13 @@
 
 static int unit_failed;
 
+/* The condition is evaluated once: it may call functions with side effects. */
 #define CHECK(cond, ...) do { \
-	if (cond) { printf("ok - "); } \
-	else { printf("not ok - "); unit_failed = 1; } \
+	int unit_ok_ = (cond) ? 1 : 0; \
+	printf(unit_ok_ ? "ok - " : "not ok - "); \
+	if (!unit_ok_) unit_failed = 1; \
 	printf(__VA_ARGS__); \
-	if (!(cond)) printf("\n#   %s:%d: %s", __FILE__, __LINE__, #cond); \
+	if (!unit_ok_) printf("\n#   %s:%d: %s", __FILE__, __LINE__, #cond); \
 	printf("\n"); \
 } while (0)
 
