@@ -105,15 +105,35 @@ red, scl, vis = s["assets"]["red"], s["assets"]["scl"], s["assets"]["visual"]
 assert red["key"] == "red" and red["scale"] == 0.0001 and red["offset"] == -0.1
 assert red["nodata"] == 0 and red["resolution"] == 10 and red["data_type"] == "uint16"
 assert red["shape"] == [10980, 10980] and red["transform"] == [10, 0, 499980, 0, -10, 5100000]
-# The export keeps "B04.tif" relative and no self link: resolved against the search URL.
-assert red["href"].endswith("/v1/B04.tif") and red["href"].startswith("http://127.0.0.1:"), red["href"]
+# The export keeps "B04.tif" relative and no self link: resolved against the URL the
+# chosen item was fetched from (fields extension: .../collections/{c}/items/{id}).
+assert red["href"].startswith("http://127.0.0.1:") and \
+    red["href"].endswith("/v1/collections/sentinel-2-l2a/items/B04.tif"), red["href"]
 assert scl["data_type"] == "uint8" and scl["resolution"] == 20 and scl["scale"] == 1 and scl["offset"] == 0
 assert vis["bands"] == 3 and vis["href"].startswith("https://sentinel-cogs.s3.us-west-2.amazonaws.com/")
 EOF'
 
 printf '{"poi_id":"rkh","lon":-11.5,"lat":24.8}\n{"poi_id":"tms","lon":8.4,"lat":46.45}\n{"poi_id":"mwv","lon":-38.6,"lat":-4.8}\n' >"$T/more.rec"
+: >"$T/es.log"
 stac-query --stac-url "$ES" --datetime 2019-01-01/2025-12-31 <"$T/more.rec" >"$T/m.rec" 2>"$T/m.err"
 echo $? >"$T/m.rc"
+cp "$T/es.log" "$T/m.log"
+: >"$T/es.log"
+stac-query --stac-url "$ES" --datetime 2019-01-01/2025-12-31 --no-fields <"$T/more.rec" >"$T/nf.rec" 2>/dev/null
+cp "$T/es.log" "$T/nf.log"
+start_stac nofields --no-fields
+stac-query --stac-url "$URL" --datetime 2019-01-01/2025-12-31 <"$T/more.rec" >"$T/nf2.rec" 2>/dev/null
+
+check 'fields extension: slim candidates (no assets, no links), then the chosen items fetched whole, all at once' '
+	bodies "$T/m.log" | grep -c "\"fields\": {\"exclude\": \[\"assets\", \"links\"\], \"include\": \[\"id\"" | grep -qx 3 &&
+	test "$(grep -c "\"route\": \"item\"" "$T/m.log")" -eq 3 &&
+	grep -q "\"path\": \"/v1/collections/sentinel-2-l2a/items/S2A_29RKH_20200219_0_L2A\"" "$T/m.log"'
+
+check 'the same scenes with --no-fields and from a server without the fields class (absolute hrefs)' '
+	test -s "$T/m.rec" && cmp "$T/m.rec" "$T/nf.rec" && cmp "$T/m.rec" "$T/nf2.rec" &&
+	test "$(grep -c "\"route\": \"item\"" "$T/nf.log")" -eq 0 && ! grep -q "\"fields\"" "$T/nf.log" &&
+	test "$(grep -c "\"route\": \"item\"" "$T/nofields.log")" -eq 0 && ! grep -q "\"fields\"" "$T/nofields.log"'
+
 stac-query --stac-url "$ES" --datetime 2019-01-01/2025-12-31 --collection sentinel-2-c1-l2a \
     <"$T/more.rec" >"$T/c1.rec" 2>"$T/c1.err"
 

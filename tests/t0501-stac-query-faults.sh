@@ -76,3 +76,14 @@ echo $? >"$T/dead.rc"
 check 'nothing listening: the landing warning and a reject per point, exit 1' '
 	test "$(cat $T/dead.rc)" -eq 1 && grep -q "landing page: http://127.0.0.1:$DEAD/v1: .*sortby not sent" "$T/dead.err" &&
 	grep -q "\"message\":\"search: http://127.0.0.1:$DEAD/v1/search: " "$T/dead.err"'
+
+echo '{}' >"$CTL"
+scenario item500 '{"item": ["500"]}' --max-retries 0 <"$T/b.rec"
+check 'the chosen item cannot be fetched whole: rejected as "item: URL: HTTP 500"' '
+	test "$(cat $T/item500.rc)" -eq 1 && test ! -s "$T/item500.out" &&
+	grep -q "\"message\":\"item: http://127.0.0.1:$P/v1/collections/sentinel-2-l2a/items/S2A_33TWL_20230815_0_L2A: HTTP 500\"" "$T/item500.err"'
+
+scenario itemgarbage '{"item": ["notfc"]}' <"$T/b.rec"
+check 'an item answer that is not the item: "not the STAC item asked for"' '
+	test "$(cat $T/itemgarbage.rc)" -eq 1 &&
+	grep -q "items/S2A_33TWL_20230815_0_L2A: not the STAC item asked for" "$T/itemgarbage.err"'

@@ -7,6 +7,7 @@
  * "scene" with the asset hrefs and encodings cog-read needs.  -j N points are
  * searched at once; output keeps input order.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -36,7 +37,7 @@ static const char usage[] =
 "                  [--bbox-km KM] [--use-bbox] [--max-cloud PCT]\n"
 "                  [--pick clearest|latest] [--allow-partial] [--max-items N]\n"
 "                  [--limit N] [--assets LIST] [--sign planetary-computer]\n"
-"                  [--sas-url URL] [--timeout S] [--max-retries N]\n"
+"                  [--sas-url URL] [--timeout S] [--no-fields] [--max-retries N]\n"
 "                  [--rejects FILE] [--progress] [< pois] [> scenes]\n"
 "  --stac-url URL     STAC API root (default " DEFAULT_STAC_URL ")\n"
 "  --catalog SRC      walk a static catalog (file, folder path or URL) instead\n"
@@ -56,6 +57,7 @@ static const char usage[] =
 "  --sign planetary-computer  append a SAS token to Azure asset hrefs\n"
 "  --sas-url URL      token service (default " DEFAULT_SAS_URL ")\n"
 "  --timeout S        seconds for one HTTP transfer (default 60)\n"
+"  --no-fields        full items in searches even where the API takes \"fields\"\n"
 "  -j N               points searched at once (default 8)\n"
 "  --max-retries N    retries on 429, 5xx and timeouts (default 4)\n"
 "  --rejects FILE     records without a scene go here (default stderr)\n"
@@ -65,7 +67,7 @@ enum {
 	OPT_STAC_URL = OPT_TOOL_FIRST, OPT_CATALOG, OPT_COLLECTION, OPT_DATETIME,
 	OPT_DAYS, OPT_UNTIL, OPT_BBOX_KM, OPT_USE_BBOX, OPT_MAX_CLOUD, OPT_PICK,
 	OPT_ALLOW_PARTIAL, OPT_MAX_ITEMS, OPT_LIMIT, OPT_ASSETS, OPT_SIGN,
-	OPT_SAS_URL, OPT_TIMEOUT
+	OPT_SAS_URL, OPT_TIMEOUT, OPT_NO_FIELDS
 };
 
 static struct option longopts[] = {
@@ -88,6 +90,7 @@ static struct option longopts[] = {
 	{ "sign", required_argument, 0, OPT_SIGN },
 	{ "sas-url", required_argument, 0, OPT_SAS_URL },
 	{ "timeout", required_argument, 0, OPT_TIMEOUT },
+	{ "no-fields", no_argument, 0, OPT_NO_FIELDS },
 	{ 0, 0, 0, 0 }
 };
 
@@ -97,7 +100,7 @@ static struct {
 	char datetime[192];	/* as sent: normalised RFC 3339 interval */
 	double t0, t1;		/* the same interval, for local checks */
 	double bbox_km, max_cloud, timeout;
-	int use_bbox, allow_partial, sign, sortby;
+	int use_bbox, allow_partial, sign, sortby, fields, no_fields;
 	enum stac_pick pick;
 	long max_items, limit;
 	const char *assets[MAX_ASSETS];
@@ -122,6 +125,9 @@ struct poi {
 	json_t *urls;		/* URL each candidate came from */
 	json_t *seen;		/* ids already taken */
 	long fetched;		/* features received, duplicates included */
+	json_t *best;		/* the chosen item */
+	char *best_url;		/* where it came from */
+	size_t ncand, nqual;
 	json_t *scene;
 };
 
@@ -214,6 +220,8 @@ poi_clear(struct poi *p)
 	json_decref(p->urls);
 	json_decref(p->seen);
 	json_decref(p->scene);
+	json_decref(p->best);
+	free(p->best_url);
 	memset(p, 0, sizeof *p);
 }
 
@@ -247,6 +255,17 @@ search_body(const double bb[4])
 		    "lte", O.max_cloud));
 	if (O.sortby)
 		json_object_set_new(b, "sortby", sortby_json());
+	/*
+	 * Candidates need only footprint, time and cloud: an Earth Search item is
+	 * ~30 KB, mostly assets, so a page of 100 costs 3 MB.  The chosen one is
+	 * fetched whole afterwards (fetch_chosen).
+	 */
+	if (O.fields)
+		json_object_set_new(b, "fields", json_pack("{s:[s,s,s,s,s,s,s,s,s],s:[s,s]}",
+		    "include", "id", "type", "collection", "geometry", "bbox",
+		    "properties.datetime", "properties.start_datetime",
+		    "properties.end_datetime", "properties.eo:cloud_cover",
+		    "exclude", "assets", "links"));
 	return b;
 }
 
@@ -281,15 +300,14 @@ take_item(struct poi *p, json_t *it, const char *from)
 
 /* ---- STAC API search ---- */
 
+/* Does the landing page list this item-search conformance class ("...#sort")? */
 static int
-conforms_to_sort(const json_t *landing)
+conforms_to(const json_t *landing, const char *cls)
 {
 	const json_t *c = json_object_get(landing, "conformsTo");
+	const size_t k = strlen(cls);
 	size_t i;
 	json_t *v;
-
-	static const char cls[] = "item-search#sort";
-	const size_t k = sizeof cls - 1;
 
 	json_array_foreach(c, i, v) {
 		const char *s = json_string_value(v);
@@ -319,7 +337,8 @@ probe_landing(void)
 		    redacted(O.stac_url));
 		json_decref(j);
 	} else {
-		O.sortby = conforms_to_sort(j);
+		O.sortby = conforms_to(j, "item-search#sort");
+		O.fields = conforms_to(j, "item-search#fields") && !O.no_fields;
 		json_decref(j);
 	}
 	http_req_clear(&rq);
@@ -616,7 +635,6 @@ choose(struct poi *p)
 	json_t *it, *best = NULL;
 	const char *best_url = NULL;
 	double cc;
-	char err[256];
 
 	if (p->failed)
 		return;
@@ -646,13 +664,111 @@ choose(struct poi *p)
 		poi_fail(p, "none of %zu items covers the bbox", ncloud);
 		return;
 	}
-	p->scene = stac_scene(best, best_url, O.assets, O.nassets, err, sizeof err);
+	p->best = json_incref(best);
+	p->best_url = best_url ? strdup(best_url) : NULL;
+	p->ncand = n;
+	p->nqual = ncover;
+}
+
+/* Item ids and collection ids as one URL path segment (RFC 3986 unreserved kept). */
+static char *
+path_escape(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = malloc(strlen(s) * 3 + 1), *o = out;
+
+	if (out == NULL)
+		tool_fatal(&T, "out of memory");
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+			*o++ = (char)c;
+		else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/*
+ * The search asked for slim items (fields extension: no assets); fetch the
+ * chosen ones whole, all at once: {stac-url}/collections/{c}/items/{id}.
+ * A server that ignored "fields" sent assets already: nothing to do.
+ */
+static void
+fetch_chosen(struct poi *ps, size_t n)
+{
+	struct http_req *rq = calloc(n, sizeof *rq);
+	size_t *who = calloc(n, sizeof *who), i, k = 0;
+	json_error_t je;
+
+	if (rq == NULL || who == NULL)
+		tool_fatal(&T, "out of memory");
+	for (i = 0; i < n; i++) {
+		struct poi *p = &ps[i];
+		const char *id, *coll;
+		char *eid, *ecoll, *tail;
+
+		if (p->failed || p->best == NULL ||
+		    json_is_object(json_object_get(p->best, "assets")))
+			continue;
+		id = json_string_value(json_object_get(p->best, "id"));
+		coll = json_string_value(json_object_get(p->best, "collection"));
+		eid = path_escape(id);
+		ecoll = path_escape(coll ? coll : O.collection);
+		if (asprintf(&tail, "collections/%s/items/%s", ecoll, eid) < 0)
+			tool_fatal(&T, "out of memory");
+		rq[k].url = url_join(O.stac_url, tail);
+		rq[k].max_bytes = 64 << 20;
+		free(tail);
+		free(eid);
+		free(ecoll);
+		who[k++] = i;
+	}
+	if (k > 0)
+		http_fetch(H, rq, k);
+	for (i = 0; i < k; i++) {
+		struct poi *p = &ps[who[i]];
+		json_t *it = NULL;
+
+		if (!rq[i].ok)
+			poi_fail(p, "item: %s", rq[i].error);
+		else if ((it = json_loadb(rq[i].data, rq[i].len, 0, &je)) == NULL ||
+		    !json_is_object(json_object_get(it, "assets")) ||
+		    !json_equal(json_object_get(it, "id"), json_object_get(p->best, "id")))
+			poi_fail(p, "item: %s: not the STAC item asked for", redacted(rq[i].url));
+		else {
+			json_decref(p->best);
+			p->best = json_incref(it);
+			free(p->best_url);
+			p->best_url = strdup(rq[i].url);
+		}
+		json_decref(it);
+		free((char *)rq[i].url);
+		http_req_clear(&rq[i]);
+	}
+	free(rq);
+	free(who);
+}
+
+static void
+make_scene(struct poi *p)
+{
+	char err[256];
+
+	if (p->failed || p->best == NULL)
+		return;
+	p->scene = stac_scene(p->best, p->best_url, O.assets, O.nassets, err, sizeof err);
 	if (p->scene == NULL) {
 		poi_fail(p, "%s", err);
 		return;
 	}
-	json_object_set_new(p->scene, "candidates", json_integer((json_int_t)n));
-	json_object_set_new(p->scene, "qualifying", json_integer((json_int_t)ncover));
+	json_object_set_new(p->scene, "candidates", json_integer((json_int_t)p->ncand));
+	json_object_set_new(p->scene, "qualifying", json_integer((json_int_t)p->nqual));
 }
 
 /* ---- Planetary Computer signing ---- */
@@ -851,6 +967,10 @@ run_batch(struct poi *ps, size_t n)
 		search_batch(ps, n);
 	for (i = 0; i < n; i++)
 		choose(&ps[i]);
+	if (O.fields)
+		fetch_chosen(ps, n);
+	for (i = 0; i < n; i++)
+		make_scene(&ps[i]);
 	if (O.sign) {
 		fetch_tokens(ps, n);
 		for (i = 0; i < n; i++)
@@ -1030,6 +1150,9 @@ main(int argc, char **argv)
 			    O.timeout > 3600)
 				tool_usage_error(&T, "--timeout: expected seconds in (0, 3600], "
 				    "got '%s'", optarg);
+			break;
+		case OPT_NO_FIELDS:
+			O.no_fields = 1;
 			break;
 		default:
 			tool_usage_error(&T, NULL);

@@ -33,7 +33,11 @@ and paging through real-shaped next links.
   --ignore KEY       drop this request parameter before filtering (repeatable), as
                      Earth Search silently ignored a CQL2 filter (a client must
                      check what it asked for itself)
-  --control FILE     JSON {"search": [...], "landing": [...], "token": [...]}: the
+Also GET {prefix}/collections/{collection}/items/{id} (the whole item, or 404), and the
+fields extension on searches (include / exclude dotted paths; GET: fields=a,-b).
+
+  --no-fields        drop the fields conformance classes from the landing page
+  --control FILE     JSON {"search"|"landing"|"token"|"item": [...]}: the
                      action for the Nth request of that route (the last one repeats):
                      ok, 429 (Retry-After: 1), 500, garbage (200, not JSON), notfc
                      (200, JSON but no features), hang (answer nothing for 60 s).
@@ -212,6 +216,10 @@ def params_from_get(qs):
         elif k == "sortby":
             p[k] = [{"field": s.lstrip("+-"), "direction": "desc" if s.startswith("-") else "asc"}
                     for s in v.split(",") if s]
+        elif k == "fields":
+            f = [s for s in v.split(",") if s]
+            p[k] = {"include": [s.lstrip("+") for s in f if not s.startswith("-")],
+                    "exclude": [s[1:] for s in f if s.startswith("-")]}
         else:
             p[k] = v
     return p
@@ -228,6 +236,8 @@ def params_to_get(p):
             v = json.dumps(v, separators=(",", ":"))
         elif k == "sortby":
             v = ",".join(("-" if s.get("direction") == "desc" else "+") + s["field"] for s in v)
+        elif k == "fields":
+            v = ",".join(list(v.get("include") or []) + ["-" + x for x in v.get("exclude") or []])
         q.append((k, str(v)))
     return urllib.parse.urlencode(q)
 
@@ -238,6 +248,29 @@ def prop(it, field):
     if field in ("id", "collection"):
         return it.get(field)
     return it.get("properties", {}).get(field)
+
+
+def apply_fields(it, fields):
+    """The fields extension: keep "include" paths (dotted), then drop "exclude" ones."""
+    inc, exc = fields.get("include") or [], fields.get("exclude") or []
+    if inc:
+        out = {"type": it.get("type"), "id": it.get("id")}
+        for path in inc:
+            src, dst, parts = it, out, path.split(".")
+            for k in parts[:-1]:
+                src = src.get(k) if isinstance(src, dict) else None
+                dst = dst.setdefault(k, {})
+            if isinstance(src, dict) and parts[-1] in src:
+                dst[parts[-1]] = src[parts[-1]]
+    else:
+        out = json.loads(json.dumps(it))
+    for path in exc:
+        d, parts = out, path.split(".")
+        for k in parts[:-1]:
+            d = d.get(k) if isinstance(d, dict) else None
+        if isinstance(d, dict):
+            d.pop(parts[-1], None)
+    return out
 
 
 def search(items, p, max_limit):
@@ -382,6 +415,8 @@ def make_handler(cfg):
                 route = "token"
             elif path.rstrip("/").endswith("/search"):
                 route = "search"
+            elif "/collections/" in path and "/items/" in path:
+                route = "item"
             else:
                 route = "landing"
             log({"route": route, "method": method, "path": path, "query": u.query, "body": body})
@@ -391,6 +426,14 @@ def make_handler(cfg):
                 self.token(path.rsplit("/", 1)[1])
             elif route == "search":
                 self.search(method, path, u.query, body)
+            elif route == "item":
+                coll, iid = path.split("/collections/", 1)[1].split("/items/", 1)
+                coll, iid = urllib.parse.unquote(coll), urllib.parse.unquote(iid)
+                for it in cfg["items"]:
+                    if it.get("collection") == coll and it["id"] == iid:
+                        self.reply(200, it, "application/geo+json")
+                        return
+                self.reply(404, {"code": "NotFound", "description": "Item not found"})
             else:
                 self.reply(200, cfg["landing"])
 
@@ -442,6 +485,8 @@ def make_handler(cfg):
                     self.reply(400, {"code": "BadRequest", "description": "unknown next token"})
                     return
             page = found[start:start + limit]
+            if isinstance(p.get("fields"), dict):
+                page = [apply_fields(it, p["fields"]) for it in page]
             links = []
             url = self.base() + path
             if start + limit < len(found):
@@ -493,11 +538,12 @@ def main():
         sys.exit(__doc__)
     port, fix = int(a[0]), a[1]
     opts = {"items": [], "landing": None, "paging": "es", "control": None, "log": None,
-            "ttl": 3600, "max_limit": 100, "no_sort": False, "pc": False, "ignore": []}
+            "ttl": 3600, "max_limit": 100, "no_sort": False, "no_fields": False, "pc": False,
+            "ignore": []}
     i = 2
     while i < len(a):
         k = a[i]
-        if k in ("--no-sort", "--pc"):
+        if k in ("--no-sort", "--no-fields", "--pc"):
             opts[k[2:].replace("-", "_")] = True
             i += 1
             continue
@@ -537,10 +583,11 @@ def main():
         landing = opts["landing"] or os.path.join(stac, "earth_search_v1", "landing.json")
     with open(landing, "rb") as fp:
         landing_body = fp.read()
-    if opts["no_sort"]:
-        d = json.loads(landing_body)
-        d["conformsTo"] = [c for c in d["conformsTo"] if not c.endswith("#sort")]
-        landing_body = json.dumps(d).encode()
+    for cls in ("sort", "fields"):
+        if opts["no_" + cls]:
+            d = json.loads(landing_body)
+            d["conformsTo"] = [c for c in d["conformsTo"] if not c.endswith("#" + cls)]
+            landing_body = json.dumps(d).encode()
     es = os.path.join(stac, "earth_search_v1")
     recorded = [
         ({"filter": {"op": "lte", "args": [{"property": "eo:cloud_cover"}, 40]},
