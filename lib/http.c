@@ -40,6 +40,8 @@ struct http {
 	CURLSH *share;
 	struct http_stats st;
 	uint64_t rng;		/* jitter only: never reaches any output */
+	CURL **idle;		/* easy handles kept for the next transfers */
+	size_t nidle;
 };
 
 /* One request in flight or waiting for its next try. */
@@ -141,7 +143,10 @@ http_new(const struct http_opts *o)
 	if (h->o.user_agent == NULL)
 		h->o.user_agent = "s2vl/" S2VL_VERSION;
 
-	if ((h->multi = curl_multi_init()) == NULL) {
+	if ((h->multi = curl_multi_init()) == NULL ||
+	    (h->idle = calloc((size_t)h->o.max_parallel, sizeof *h->idle)) == NULL) {
+		if (h->multi != NULL)
+			curl_multi_cleanup(h->multi);
 		free(h);
 		return NULL;
 	}
@@ -166,6 +171,9 @@ http_free(struct http *h)
 {
 	if (h == NULL)
 		return;
+	while (h->nidle > 0)
+		curl_easy_cleanup(h->idle[--h->nidle]);
+	free(h->idle);
 	curl_multi_cleanup(h->multi);
 	if (h->share != NULL)
 		curl_share_cleanup(h->share);
@@ -563,6 +571,32 @@ is_retry_code(CURLcode c)
 	}
 }
 
+/* An easy handle from the pool, or a new one.  NULL when curl has no memory. */
+static CURL *
+easy_get(struct http *h)
+{
+	CURL *e;
+
+	if (h->nidle > 0) {
+		e = h->idle[--h->nidle];
+		curl_easy_reset(e);
+		return e;
+	}
+	return curl_easy_init();
+}
+
+/* Back to the pool: at most max_parallel are kept, so a huge batch costs no more. */
+static void
+easy_put(struct http *h, CURL *e)
+{
+	if (e == NULL)
+		return;
+	if (h->idle != NULL && h->nidle < (size_t)h->o.max_parallel)
+		h->idle[h->nidle++] = e;
+	else
+		curl_easy_cleanup(e);
+}
+
 static int
 start_xfer(struct http *h, struct xfer *x)
 {
@@ -577,11 +611,8 @@ start_xfer(struct http *h, struct xfer *x)
 	x->limit = rq->max_bytes ? rq->max_bytes : DEFAULT_MAX_BYTES;
 	if (x->is_range && rq->range_len < x->limit)
 		x->limit = rq->range_len;
-	if (x->easy == NULL) {
-		if ((x->easy = curl_easy_init()) == NULL)
-			return -1;
-	} else
-		curl_easy_reset(x->easy);
+	if ((x->easy = easy_get(h)) == NULL)
+		return -1;
 	e = x->easy;
 	curl_slist_free_all(x->hdrs);
 	x->hdrs = NULL;
@@ -641,8 +672,11 @@ start_xfer(struct http *h, struct xfer *x)
 
 	rq->attempts++;
 	h->st.requests++;
-	if (curl_multi_add_handle(h->multi, e) != CURLM_OK)
+	if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {
+		easy_put(h, e);
+		x->easy = NULL;
 		return -1;
+	}
 	x->state = X_RUN;
 	return 0;
 }
@@ -748,7 +782,7 @@ take_body(struct xfer *x)
  * Returns 1 when the request is finished.
  */
 static int
-finish_xfer(struct http *h, struct xfer *x, CURLcode c)
+judge_xfer(struct http *h, struct xfer *x, CURLcode c)
 {
 	struct http_req *rq = x->rq;
 	char why[200];
@@ -849,11 +883,29 @@ finish_xfer(struct http *h, struct xfer *x, CURLcode c)
 	return 1;
 }
 
+/* judge_xfer, then the handle goes back to the pool (retries take another). */
+static int
+finish_xfer(struct http *h, struct xfer *x, CURLcode c)
+{
+	int fin = judge_xfer(h, x, c);
+
+	easy_put(h, x->easy);
+	x->easy = NULL;
+	curl_slist_free_all(x->hdrs);
+	x->hdrs = NULL;
+	if (fin) {
+		free(x->buf);
+		x->buf = NULL;
+		x->cap = x->len = 0;
+	}
+	return fin;
+}
+
 int
 http_fetch(struct http *h, struct http_req *reqs, size_t n)
 {
 	struct xfer *xs;
-	size_t i, done = 0, running = 0, next = 0;
+	size_t i, j, done = 0, running = 0, fresh = 0, *retry, nretry = 0;
 	int failed = 0, still, msgs;
 	double now, wait;
 	CURLMsg *m;
@@ -868,7 +920,11 @@ http_fetch(struct http *h, struct http_req *reqs, size_t n)
 		reqs[i].attempts = 0;
 		reqs[i].error[0] = '\0';
 	}
-	if ((xs = calloc(n ? n : 1, sizeof *xs)) == NULL) {
+	xs = calloc(n ? n : 1, sizeof *xs);
+	retry = calloc(n ? n : 1, sizeof *retry);
+	if (xs == NULL || retry == NULL) {
+		free(xs);
+		free(retry);
 		for (i = 0; i < n; i++)
 			set_error(&reqs[i], "out of memory");
 		return (int)n;
@@ -892,19 +948,37 @@ http_fetch(struct http *h, struct http_req *reqs, size_t n)
 		}
 	}
 
+	/*
+	 * Requests start in input order, up to max_parallel at once; one due for
+	 * a retry goes before those never tried.  Retries wait in their own short
+	 * list, so a batch of many thousands costs no scan per wake-up.
+	 */
 	while (done < n) {
-		/* Start what may start, in input order, up to max_parallel. */
 		now = mono();
-		for (i = next; i < n && running < (size_t)h->o.max_parallel; i++) {
-			if (xs[i].state != X_WAIT || xs[i].ready_at > now)
-				continue;
-			if (start_xfer(h, &xs[i]) == -1) {
-				set_error(xs[i].rq, "cannot start the transfer");
-				xs[i].state = X_DONE;
-				done++;
+		for (i = j = 0; i < nretry; i++) {
+			struct xfer *x = &xs[retry[i]];
+
+			if (running >= (size_t)h->o.max_parallel || x->ready_at > now) {
+				retry[j++] = retry[i];
 				continue;
 			}
-			running++;
+			if (start_xfer(h, x) == -1) {
+				set_error(x->rq, "cannot start the transfer");
+				x->state = X_DONE;
+				done++;
+			} else
+				running++;
+		}
+		nretry = j;
+		for (; fresh < n && running < (size_t)h->o.max_parallel; fresh++) {
+			if (xs[fresh].state != X_WAIT)
+				continue;
+			if (start_xfer(h, &xs[fresh]) == -1) {
+				set_error(xs[fresh].rq, "cannot start the transfer");
+				xs[fresh].state = X_DONE;
+				done++;
+			} else
+				running++;
 		}
 		if (running > 0) {
 			curl_multi_perform(h->multi, &still);
@@ -920,20 +994,24 @@ http_fetch(struct http *h, struct http_req *reqs, size_t n)
 				if (finish_xfer(h, x, m->data.result)) {
 					x->state = X_DONE;
 					done++;
-				}
+				} else
+					retry[nretry++] = (size_t)(x - xs);
 			}
 		}
-		while (next < n && xs[next].state == X_DONE)
-			next++;
 		if (done == n)
 			break;
-		/* Sleep until the next try is due, or curl has something to do. */
-		now = mono();
+		/* Sleep until a retry is due, or curl has something to do. */
 		wait = 1.0;
-		if (running < (size_t)h->o.max_parallel)
-			for (i = next; i < n; i++)
-				if (xs[i].state == X_WAIT && xs[i].ready_at - now < wait)
-					wait = xs[i].ready_at - now;
+		if (running < (size_t)h->o.max_parallel) {
+			now = mono();
+			while (fresh < n && xs[fresh].state != X_WAIT)
+				fresh++;
+			if (fresh < n)
+				wait = 0;
+			for (i = 0; i < nretry; i++)
+				if (xs[retry[i]].ready_at - now < wait)
+					wait = xs[retry[i]].ready_at - now;
+		}
 		if (wait <= 0)
 			continue;
 		if (running > 0)
@@ -948,13 +1026,13 @@ http_fetch(struct http *h, struct http_req *reqs, size_t n)
 	}
 
 	for (i = 0; i < n; i++) {
-		if (xs[i].easy != NULL)
-			curl_easy_cleanup(xs[i].easy);
+		easy_put(h, xs[i].easy);
 		curl_slist_free_all(xs[i].hdrs);
 		free(xs[i].buf);
 		if (!reqs[i].ok)
 			failed++;
 	}
 	free(xs);
+	free(retry);
 	return failed;
 }
