@@ -49,7 +49,7 @@ struct seg {
 struct src {
 	const struct seg *seg;
 	size_t nseg;
-	uint64_t file_size;	/* 0 unknown */
+	uint64_t file_size;	/* UINT64_MAX: unknown */
 	int be;
 	struct cog_range miss[MAX_MISS];
 	size_t nmiss;
@@ -68,7 +68,7 @@ get(struct src *s, uint64_t off, uint64_t len)
 		if (off >= s->seg[i].off && off - s->seg[i].off <= s->seg[i].len &&
 		    len <= s->seg[i].len - (off - s->seg[i].off))
 			return s->seg[i].p + (off - s->seg[i].off);
-	if (s->file_size && (off >= s->file_size || len > s->file_size - off)) {
+	if (s->file_size != UINT64_MAX && (off >= s->file_size || len > s->file_size - off)) {
 		if (!s->past_eof)
 			s->eof_off = off;
 		s->past_eof = 1;
@@ -214,7 +214,7 @@ read_ifd(struct src *s, int big, uint64_t off, struct ifd *d, uint64_t *next,
 	int esz = big ? 20 : 12, csz = big ? 8 : 2, nsz = big ? 8 : 4;
 
 	memset(d, 0, sizeof *d);
-	if (s->file_size && off >= s->file_size)
+	if (s->file_size != UINT64_MAX && off >= s->file_size)
 		return fail(err, errlen, "IFD offset %llu past end of file (%llu bytes)",
 		    (unsigned long long)off, (unsigned long long)s->file_size);
 	if ((p = get(s, off, csz)) == NULL)
@@ -571,7 +571,7 @@ parse(struct src *s, const char *url, struct cog **out, char *err, size_t errlen
 	c->refs = 1;
 	c->bigtiff = big;
 	c->big_endian = s->be;
-	c->file_size = s->file_size;
+	c->file_size = s->file_size == UINT64_MAX ? 0 : s->file_size;
 	c->spp = d[0].spp;
 	c->bps = d[0].bps;
 	c->sample_format = d[0].sfmt;
@@ -800,6 +800,7 @@ cog_open_many(struct http *h, struct cog_cache *cache, struct cog_open *o, size_
 			p[i].dup_of = (int)j;
 			continue;
 		}
+		p[i].file_size = UINT64_MAX;
 		p[i].want[0].off = 0;
 		p[i].want[0].len = FIRST_BYTES;
 		p[i].nwant = 1;
@@ -895,7 +896,8 @@ cog_open_many(struct http *h, struct cog_cache *cache, struct cog_open *o, size_
 				for (j = 0; j < s.nmiss; j++) {
 					if (s.miss[j].len < FIRST_BYTES)
 						s.miss[j].len = FIRST_BYTES;
-					if (q->file_size && s.miss[j].off + s.miss[j].len > q->file_size)
+					if (q->file_size != UINT64_MAX &&
+					    s.miss[j].off + s.miss[j].len > q->file_size)
 						s.miss[j].len = q->file_size - s.miss[j].off;
 				}
 				q->nwant = merge_ranges(s.miss, s.nmiss, FIRST_BYTES);
