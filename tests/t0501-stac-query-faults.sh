@@ -87,3 +87,12 @@ scenario itemgarbage '{"item": ["notfc"]}' <"$T/b.rec"
 check 'an item answer that is not the item: "not the STAC item asked for"' '
 	test "$(cat $T/itemgarbage.rc)" -eq 1 &&
 	grep -q "items/S2A_33TWL_20230815_0_L2A: not the STAC item asked for" "$T/itemgarbage.err"'
+
+P2=$(free_port)
+$PY "$TOP/tests/servers/stac_api.py" "$P2" "$FIX" --paging loop --log "$T/loop.log" 2>"$T/loop.err" &
+at_exit "kill $! 2>/dev/null"
+wait_port "$P2" || { echo "not ok - stac_api.py (loop) did not start"; exit 1; }
+stac-query --stac-url "http://127.0.0.1:$P2/v1" --datetime 2023-08-01/2023-08-31 --limit 2 \
+    <"$T/b.rec" >"$T/loop.out" 2>/dev/null
+check 'a next link that repeats the request is not followed (one search, the first page used)' '
+	test "$(grep -c "\"route\": \"search\"" "$T/loop.log")" -eq 1 && test -s "$T/loop.out"'

@@ -410,17 +410,28 @@ search_page(struct poi *p, struct http_req *rq)
 		 * previous body gives the same request whenever the server echoes
 		 * everything, and the right one when it does not.
 		 */
+		char *prev, *cur;
+
 		lb = json_object_get(link, "body");
 		if (p->body == NULL)
 			p->body = json_object();
+		prev = json_dumps(p->body, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
 		if (json_is_object(lb))
 			json_object_update(p->body, lb);
+		cur = json_dumps(p->body, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+		/* The very same request again (as sent, to 15 digits) would loop forever. */
+		if (prev && cur && strcmp(prev, cur) == 0 && strcmp(href ? href : "", p->url) == 0) {
+			free(href);
+			href = NULL;
+		}
+		free(prev);
+		free(cur);
 		p->post = 1;
 	} else {
 		p->post = 0;
 	}
 	if (href == NULL || (!p->post && strcmp(href, p->url) == 0)) {
-		/* A GET next link to the very same URL would loop forever. */
+		/* No new request (or a GET to the very same URL). */
 		free(href);
 		p->searching = 0;
 	} else {

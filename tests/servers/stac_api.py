@@ -27,7 +27,8 @@ and paging through real-shaped next links.
                          overlay it on its previous body);
                      get: GET next href carrying every parameter plus next=;
                      pc: POST next link, body = parameters + "token": "next:coll:id",
-                         no merge key, plus a rel=previous link.
+                         no merge key, plus a rel=previous link;
+                     loop: a broken server whose next link repeats the request.
                      GET searches always get GET next links (as stac-server).
   --max-limit N      cap on limit (default 100); limit < 1 answers 400
   --ignore KEY       drop this request parameter before filtering (repeatable), as
@@ -489,7 +490,10 @@ def make_handler(cfg):
                 page = [apply_fields(it, p["fields"]) for it in page]
             links = []
             url = self.base() + path
-            if start + limit < len(found):
+            if style == "loop":
+                # A broken server: "next" is the very request just made.
+                links.append({"rel": "next", "method": "POST", "href": url, "body": dict(p)})
+            elif start + limit < len(found):
                 last = page[-1]
                 if style in ("es", "es-minimal"):
                     nxt = "%s,%s,%s" % (last["properties"].get("datetime"), last["id"],
