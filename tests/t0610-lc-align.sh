@@ -184,6 +184,14 @@ check 'a float32 source is refused: class codes are integers' "
 check '--band beyond the source bands' "
 	fails 1 'lc-align --band 2 --source $OSM <$T/w1.rec 2>$T/err >/dev/null' &&
 	grep -q 'has 1 band, --band is 2' $T/err"
+check 'a grid too large to label at once: rejected' "
+	rec huge EPSG:32633 10 330000 -10 5822040 10000 10000 | fails 1 'lc-align --source $OSM 2>$T/err >/dev/null' &&
+	grep -q 'grid: 10000x10000 pixels, more than the 67108864' $T/err"
+check 'a spooled stream goes through again: the label GeoTIFF is read and replaced' "
+	mkdir -p $T/spool2 && lc-align --spool $T/spool2 --source $OSM <$T/img.rec >$T/sp2.rec &&
+	lc-align --source $OSM --classes $CLS <$T/sp2.rec >$T/sp2.out &&
+	hdr $T/sp2.out 0 \"[r['role'] for r in h['rasters']] == ['image', 'label'] and 'bytes' in h['rasters'][1]\" &&
+	label $T/sp2.out 0 $T/sp2.raw && cmp $T/sp2.raw $T/img.raw"
 check 'a grid CRS PROJ does not know' "
 	rec bad EPSG:999999 10 0 -10 0 10 10 | fails 1 'lc-align --source $OSM 2>$T/err >/dev/null' &&
 	grep -q 'grid CRS: EPSG:999999: not a CRS that PROJ knows' $T/err"

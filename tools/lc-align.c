@@ -57,7 +57,7 @@ enum {
 
 #define MAX_PARTS	16		/* sources one record may read (WorldCover tiles) */
 #define KEEP_SOURCES	32		/* opened sources kept between batches */
-#define MAX_GRID_PX	((size_t)1 << 28)
+#define MAX_GRID_PX	((size_t)1 << 26)	/* 25 bytes of work per pixel */
 #define MAX_WIN_PX	((uint64_t)1 << 28)
 #define NXFORM		8
 #define NONE		0xff
@@ -399,8 +399,8 @@ job_prepare(struct job *j)
 	}
 	if (g->width <= 0 || g->height <= 0 ||
 	    (size_t)g->width * (size_t)g->height > MAX_GRID_PX) {
-		bad(j, "grid: %dx%d pixels is not a grid lc-align can label", g->width,
-		    g->height);
+		bad(j, "grid: %dx%d pixels, more than the %zu lc-align labels at once "
+		    "(tile the grid first)", g->width, g->height, MAX_GRID_PX);
 		return;
 	}
 	if (g->crs[0] == '\0') {
@@ -761,9 +761,14 @@ run_batch(struct job *jobs, size_t n)
 		job_prepare(&jobs[i]);
 	if (G.worldcover)
 		sources_open();
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (!jobs[i].bad)
 			job_locate(&jobs[i]);
+		/* The centres are spent: hold only pixel indices while reading. */
+		free(jobs[i].x);
+		free(jobs[i].y);
+		jobs[i].x = jobs[i].y = NULL;
+	}
 	batch_read(jobs, n);
 	for (i = 0; i < n; i++) {
 		struct job *j = &jobs[i];
