@@ -99,7 +99,9 @@ to_dtype(enum dtype dt, double v)
 	case DT_INT16:	lo = -32768; hi = 32767; break;
 	default:	return v;
 	}
-	v = floor(v + 0.5);
+	/* Half up; the epsilon makes exact ties (common: weights are k/16 at
+	 * 512 -> 224) independent of the order of summation. */
+	v = floor(v + 0.5 + 1e-7);
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
