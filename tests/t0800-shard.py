@@ -10,6 +10,8 @@
   t0800-shard.py check WHAT DIR [STREAM] [--max N]
       One property of a dataset folder; prints why and exits 1 when it fails.
       WHAT: jsonl files leaf splits sidecar card pixels masks overlays secrets
+  t0800-shard.py split STREAM N OUT1 OUT2 [base-even]
+      The first N records to OUT1, the rest to OUT2 (or by even base POI number).
   t0800-shard.py overlay-colors DIR
       The colours drawn in overlays (pixels that differ from the image), as JSON.
 
@@ -73,37 +75,32 @@ def png_decode(path):
     bpp = ch * depth // 8
     raw = zlib.decompress(idat)
     stride = w * bpp
-    out = np.zeros((h, stride), np.int32)
-    prev = np.zeros(stride, np.int32)
+    rows = []
+    prev = [0] * stride
     for y in range(h):
         f = raw[y * (stride + 1)]
-        line = np.frombuffer(raw, np.uint8, stride, y * (stride + 1) + 1).astype(np.int32)
+        line = raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)]
         if f == 0:
-            cur = line
-        elif f == 1:
-            cur = (np.cumsum(line.reshape(-1, bpp), axis=0) & 0xff).reshape(-1)
+            cur = list(line)
         elif f == 2:
-            cur = (line + prev) & 0xff
+            cur = [(v + b) & 0xff for v, b in zip(line, prev)]
         else:
-            cur = np.zeros(stride, np.int32)
-        for x in range(stride if f > 2 else 0):
-            a = cur[x - bpp] if x >= bpp else 0
-            b = prev[x]
-            c = prev[x - bpp] if x >= bpp else 0
-            if f == 0:
-                p = 0
-            elif f == 1:
-                p = a
-            elif f == 2:
-                p = b
-            elif f == 3:
-                p = (a + b) // 2
-            else:
-                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
-                p = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
-            cur[x] = (line[x] + p) & 0xff
-        out[y] = cur
+            cur = [0] * stride
+            for x in range(stride):
+                a = cur[x - bpp] if x >= bpp else 0
+                if f == 1:
+                    p = a
+                elif f == 3:
+                    p = (a + prev[x]) >> 1
+                else:
+                    b = prev[x]
+                    c = prev[x - bpp] if x >= bpp else 0
+                    pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                    p = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                cur[x] = (line[x] + p) & 0xff
+        rows.append(cur)
         prev = cur
+    out = np.array(rows, np.int32).reshape(h, stride)
     if depth == 16:
         arr = (out[:, 0::2] << 8 | out[:, 1::2]).astype(np.uint16)
     else:
@@ -232,7 +229,7 @@ def mkstream(args):
                 stem = "%s_t%04d" % (poi, t)
                 hdr = {
                     "poi_id": poi, "base_poi_id": base,
-                    "lon": 12.6 + 0.001 * k, "lat": 52.49 - 0.001 * k,
+                    "lon": round(12.6 + 0.001 * k, 6), "lat": round(52.49 - 0.001 * k, 6),
                     "source": {"dataset": "fixture", "row_idx": k},
                     "scene": {"id": "S2B_MSIL1C_33UUU_fixture", "collection": "sentinel-2-l1c",
                               "datetime": "2018-05-08T10:20:19Z", "cloud_cover": 1.5,
@@ -489,6 +486,43 @@ def check(what, d, stream, mx):
                     fail("overlay name %s" % r["overlay"])
                 n += 1
         print("%d overlays" % n)
+    elif what == "jitter":
+        # Variants share their base's split, and some would not if their own id were hashed.
+        leaks = 0
+        for k, sc in sidecars(d).items():
+            if sc["poi_id"] != sc["base_poi_id"]:
+                if sc["split"] != split_of(sc["base_poi_id"]):
+                    fail("%s: split %s, base in %s" % (k, sc["split"], split_of(sc["base_poi_id"])))
+                leaks += split_of(sc["poi_id"]) != split_of(sc["base_poi_id"])
+        if leaks == 0:
+            fail("no variant whose own id hashes to another split: the input proves nothing")
+        print("%d variant tiles kept with their base" % leaks)
+    elif what == "colors":
+        # One-box rows: the outline has the class table colour, else SHA-256 of the name.
+        table = {c: col for c, n, col in OSM}
+        names = {n: c for c, n, col in OSM}
+        n = 0
+        for k, sc in sidecars(d).items():
+            _, img, _ = png_decode(os.path.join(d, sc["image"]))
+            for r in sc["rows"]:
+                if len(r["boxes"]) != 1:
+                    continue
+                reg = sc["regions"][r["boxes"][0]]
+                col = table.get(names.get(reg["label"]))
+                if col:
+                    want = tuple(int(col[i:i + 2], 16) for i in (0, 2, 4))
+                else:
+                    h = hashlib.sha256(reg["label"].encode()).digest()
+                    want = tuple(64 + h[i] * 192 // 256 for i in range(3))
+                _, ov, _ = png_decode(os.path.join(d, r["overlay"]))
+                diff = (ov != img).any(axis=2)
+                got = set(map(tuple, ov[diff].tolist()))
+                if got and got != {want}:
+                    fail("%s: colours %s, want %s" % (r["overlay"], got, want))
+                n += bool(got)
+        if n == 0:
+            fail("no overlay drawn")
+        print("%d one-class overlays in their class colour" % n)
     else:
         fail("unknown check " + what)
 
@@ -505,9 +539,45 @@ def overlay_colors(d):
     print(json.dumps(out, sort_keys=True))
 
 
+def split_stream(src, n, out1, out2, pick=None):
+    """Records 1..n of src to out1, the rest to out2, bytes untouched.  With pick
+    "base-even", records whose base POI number is even go to out1 instead."""
+    with open(src, "rb") as f, open(out1, "wb") as a, open(out2, "wb") as b:
+        k = 0
+        while True:
+            line = f.readline()
+            if not line:
+                return
+            h = json.loads(line)
+            body = f.read(sum(r["bytes"] for r in h.get("rasters", [])))
+            if pick == "base-even":
+                dst = a if int(h["base_poi_id"][4:]) % 2 == 0 else b
+            else:
+                dst = a if k < n else b
+            dst.write(line + body)
+            k += 1
+
+
+def same_streams(p1, p2):
+    """Same records: equal JSON headers (as values) and equal payload arrays."""
+    r1, r2 = recio.read(p1), recio.read(p2)
+    if len(r1) != len(r2):
+        fail("%d records vs %d" % (len(r1), len(r2)))
+    for (h1, a1), (h2, a2) in zip(r1, r2):
+        if h1 != h2:
+            fail("headers differ: %s" % h1.get("poi_id"))
+        if set(a1) != set(a2) or any((a1[k] != a2[k]).any() for k in a1):
+            fail("payloads differ: %s" % h1.get("poi_id"))
+    print("%d records equal" % len(r1))
+
+
 def main():
     a = sys.argv[1:]
-    if a[0] == "mkstream":
+    if a[0] == "same":
+        same_streams(a[1], a[2])
+    elif a[0] == "split":
+        split_stream(a[1], int(a[2]), a[3], a[4], a[5] if len(a) > 5 else None)
+    elif a[0] == "mkstream":
         mkstream(a[1:])
     elif a[0] == "check":
         mx = 8000

@@ -645,6 +645,29 @@ do_record(struct ctx *c, struct rec *r, char *why, size_t whylen)
 	    "nor a still record (a \"still\" raster)"), -1;
 }
 
+/*
+ * tool_next without its exit on a cut stream: REC_OK with a record, REC_EOF,
+ * or REC_FATAL (why set) so that the folder can be closed first.
+ */
+static enum rec_status
+next_record(struct tool *t, struct rec *r, char *why, size_t whylen)
+{
+	enum rec_status st;
+
+	for (;;) {
+		st = rec_read(&t->rd, r, why, whylen);
+		if (st != REC_BAD) {
+			if (st == REC_OK) {
+				t->n_in++;
+				tool_progress(t, 0);
+			}
+			return st;
+		}
+		t->n_in++;
+		tool_reject(t, r, "%s", why);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -667,6 +690,7 @@ main(int argc, char **argv)
 	struct ds_opts o;
 	struct rec r;
 	char why[1024];
+	enum rec_status st;
 	int ch, merge = 0, rc;
 	long v;
 
@@ -744,7 +768,17 @@ main(int argc, char **argv)
 	} else {
 		if ((c.hist = malloc(65536 * sizeof *c.hist)) == NULL)
 			tool_fatal(&t, "out of memory");
-		while (tool_next(&t, &r)) {
+		while ((st = next_record(&t, &r, why, sizeof why)) != REC_EOF) {
+			if (st == REC_FATAL) {
+				/*
+				 * A cut stream: what was committed is sound, so the folder
+				 * is closed (card, state) before exiting 2.
+				 */
+				char e2[512];
+				if (ds_close(c.d, e2, sizeof e2))
+					tool_warn(&t, "%s", e2);
+				tool_fatal(&t, "%s: %s", t.rd.name, why);
+			}
 			rc = do_record(&c, &r, why, sizeof why);
 			if (rc == -2) {
 				rec_free(&r);
