@@ -31,8 +31,10 @@
 #include "tool.h"
 
 static const char usage[] =
-    "usage: lc-align [-hq] [-j N] (--source FILE|URL | --worldcover) [--band N]\n"
-    "                [--worldcover-url TEMPLATE] [--classes FILE | --dynamic-world]\n"
+    "usage: lc-align [-hq] [-j N] (--source FILE|URL | --worldcover |\n"
+    "                --earth-engine ASSET) [--band N] [--worldcover-url TEMPLATE]\n"
+    "                [--ee-band NAME] [--ee-token-file FILE] [--ee-url URL]\n"
+    "                [--classes FILE | --dynamic-world]\n"
     "                [--max-retries N] [--progress] [--rejects FILE] [--spool DIR]\n"
     "                [< in] [> out]\n"
     "  --source FILE|URL        land-cover GeoTIFF: local path, file:// or http(s) URL\n"
@@ -40,6 +42,12 @@ static const char usage[] =
     "  --worldcover             ESA WorldCover 2021 v200 tiles, fetched as needed\n"
     "  --worldcover-url TMPL    where the tiles are: a URL or path with {TILE}\n"
     "                           (N00E006...), or a folder holding the official names\n"
+    "  --earth-engine ASSET     Earth Engine image asset read with getPixels on the\n"
+    "                           record's grid (ESA/WorldCover/v200/2021, a Dynamic\n"
+    "                           World image, projects/P/assets/...)\n"
+    "  --ee-band NAME           its band (Map for WorldCover, label for Dynamic World)\n"
+    "  --ee-token-file FILE     OAuth2 bearer token (default: $EE_ACCESS_TOKEN)\n"
+    "  --ee-url URL             API root (https://earthengine.googleapis.com/v1)\n"
     "  --classes FILE           class table, JSON [{\"id\",\"name\",\"color\"}, ...]\n"
     "  --dynamic-world          the Dynamic World V1 label classes (0 water .. 8 snow)\n"
     "  -j, --jobs N             records in flight at once (4)\n"
@@ -52,7 +60,8 @@ static const char usage[] =
 
 enum {
 	OPT_SOURCE = OPT_TOOL_FIRST, OPT_BAND, OPT_WORLDCOVER, OPT_WORLDCOVER_URL,
-	OPT_CLASSES, OPT_DYNAMIC_WORLD
+	OPT_CLASSES, OPT_DYNAMIC_WORLD, OPT_EARTH_ENGINE, OPT_EE_BAND, OPT_EE_TOKEN_FILE,
+	OPT_EE_URL
 };
 
 #define MAX_PARTS	16		/* sources one record may read (WorldCover tiles) */
@@ -100,6 +109,7 @@ struct job {
 	uint8_t *pi;			/* its part, NONE if no source has it */
 	struct part parts[MAX_PARTS];
 	int nparts;
+	struct source *ee;		/* --earth-engine: the response, on the grid */
 };
 
 struct xf {
@@ -125,6 +135,10 @@ static struct {
 	size_t nsrc;
 	struct xf xf[NXFORM];
 	uint64_t batch;
+	const char *ee_asset;		/* --earth-engine */
+	const char *ee_band;
+	char ee_endpoint[2048];		/* .../assets/ASSET:getPixels */
+	char *ee_auth;			/* "Authorization: Bearer ..." (never printed) */
 } G;
 
 static void
@@ -145,6 +159,8 @@ job_clear(struct job *j)
 	j->col = j->row = NULL;
 	j->pi = NULL;
 	j->nparts = 0;
+	free(j->ee);
+	j->ee = NULL;
 }
 
 static void
@@ -734,6 +750,9 @@ job_finish(struct job *j)
 	json_object_set(lc, "classes", G.classes);
 	json_object_set_new(lc, "coverage", json_real(round((double)valid / (double)j->n *
 	    1e6) / 1e6));
+	if (G.ee_asset != NULL)
+		json_object_set_new(lc, "ee_band", G.ee_band ? json_string(G.ee_band) :
+		    json_null());
 	if (G.worldcover) {
 		json_t *tiles = json_array();
 
@@ -745,12 +764,234 @@ job_finish(struct job *j)
 	json_object_set_new(j->r.json, "landcover", lc);
 }
 
+
+/*
+ * Earth Engine: one getPixels request per record, asking for the record's own
+ * grid, so the server does the nearest-neighbour resampling and the GeoTIFF
+ * that comes back is the label, pixel for pixel.  Masked pixels come back as
+ * 0, so 0 is the source's nodata unless the file names another.
+ */
+#define EE_MAX_SIDE	10000		/* the safe envelope GDAL's EEDAI driver keeps */
+#define EE_MAX_BYTES	((size_t)16 << 20)
+
+/* The "error.message" of an Earth Engine error body, for the reject. */
+static void
+ee_why(const char *body, size_t len, char *out, size_t outlen)
+{
+	json_t *j = body && len ? json_loadb(body, len, 0, NULL) : NULL;
+	const char *m = json_string_value(json_object_get(json_object_get(j, "error"),
+	    "message"));
+
+	snprintf(out, outlen, "%s%.300s", m ? ": " : "", m ? m : "");
+	json_decref(j);
+}
+
+static int
+ee_body(struct job *j, char **body)
+{
+	const struct grid *g = &j->r.grid;
+	json_t *req;
+
+	req = json_pack("{s:s, s:{s:{s:i, s:i}, s:{s:f, s:f, s:f, s:f, s:f, s:f}, s:s}}",
+	    "fileFormat", "GEO_TIFF",
+	    "grid",
+	    "dimensions", "width", g->width, "height", g->height,
+	    "affineTransform", "scaleX", g->t[0], "shearX", g->t[1], "translateX", g->t[2],
+	    "shearY", g->t[3], "scaleY", g->t[4], "translateY", g->t[5],
+	    "crsCode", g->crs);
+	if (req == NULL)
+		return -1;
+	if (G.ee_band != NULL)
+		json_object_set_new(req, "bandIds", json_pack("[s]", G.ee_band));
+	*body = json_dumps(req, JSON_COMPACT | JSON_REAL_PRECISION(17));
+	json_decref(req);
+	return *body ? 0 : -1;
+}
+
+/* Turn a getPixels response into the job's one part. */
+static void
+ee_take(struct job *j, const unsigned char *buf, size_t len)
+{
+	const struct grid *g = &j->r.grid;
+	char err[600];
+	struct cog *c;
+	struct part *p = &j->parts[0];
+	struct source *s;
+	size_t i, n;
+	int k;
+
+	j->nparts = 1;		/* so job_clear frees the window whatever happens */
+	if ((c = cog_parse_mem(buf, len, "getPixels", err, sizeof err)) == NULL) {
+		bad(j, "Earth Engine: the response is no readable GeoTIFF: %s", err);
+		return;
+	}
+	if ((int)c->level[0].width != g->width || (int)c->level[0].height != g->height) {
+		bad(j, "Earth Engine: asked for %dx%d pixels, got %ux%u", g->width, g->height,
+		    c->level[0].width, c->level[0].height);
+		goto out;
+	}
+	if (c->has_georef) {
+		for (k = 0; k < 6; k++)
+			if (fabs(c->level[0].t[k] - g->t[k]) > 1e-6 * (fabs(g->t[k]) + 1)) {
+				bad(j, "Earth Engine: the response is not on the record's grid");
+				goto out;
+			}
+	}
+	if (c->dtype == DT_FLOAT32 || (int)c->spp < G.band) {
+		bad(j, "Earth Engine: the response has %u %s band%s; need integer class "
+		    "codes in band %d", c->spp, dtype_name(c->dtype), c->spp == 1 ? "" : "s",
+		    G.band);
+		goto out;
+	}
+	p->win.cog = c;
+	p->win.width = g->width;
+	p->win.height = g->height;
+	if (cog_read_mem(buf, len, &p->win) != 0 || !p->win.ok) {
+		bad(j, "Earth Engine: cannot decode the response: %s", p->win.error);
+		goto out;
+	}
+	if ((s = j->ee = calloc(1, sizeof *s)) == NULL)
+		tool_fatal(&G.t, "out of memory");
+	s->state = 1;
+	s->width = g->width;
+	s->height = g->height;
+	s->spp = c->spp;
+	s->dtype = c->dtype;
+	s->has_nodata = 1;
+	s->nodata = c->has_nodata ? c->nodata : 0;
+	p->s = s;
+	p->c0 = p->r0 = 0;
+	p->c1 = g->width;
+	p->r1 = g->height;
+	p->plane = (const unsigned char *)p->win.data + (size_t)g->width *
+	    (size_t)g->height * dtype_size(c->dtype) * (size_t)(G.band - 1);
+	n = j->n = (size_t)g->width * (size_t)g->height;
+	j->col = malloc(n * sizeof *j->col);
+	j->row = malloc(n * sizeof *j->row);
+	j->pi = calloc(n, 1);
+	if (!j->col || !j->row || !j->pi)
+		tool_fatal(&G.t, "out of memory");
+	for (i = 0; i < n; i++) {
+		j->col[i] = (int32_t)(i % (size_t)g->width);
+		j->row[i] = (int32_t)(i / (size_t)g->width);
+	}
+	if (!G.label_dt_known) {
+		G.label_dt = c->dtype == DT_UINT8 ? DT_UINT8 : DT_UINT16;
+		G.label_dt_known = 1;
+	}
+out:
+	p->win.cog = NULL;
+	cog_unref(c);
+}
+
+static void
+ee_batch(struct job *jobs, size_t n)
+{
+	struct http_req *rq = calloc(n, sizeof *rq);
+	char **bodies = calloc(n, sizeof *bodies);
+	const char *hdr[2] = { G.ee_auth, NULL };
+	size_t i, k = 0, *which = calloc(n, sizeof *which);
+	struct http_stats before, after;
+
+	if (rq == NULL || bodies == NULL || which == NULL)
+		tool_fatal(&G.t, "out of memory");
+	for (i = 0; i < n; i++) {
+		struct job *j = &jobs[i];
+		const struct grid *g = &j->r.grid;
+
+		if (!j->r.has_grid) {
+			bad(j, "no \"grid\": lc-align labels the record's own grid (run "
+			    "cog-read first, or give the record a grid)");
+			continue;
+		}
+		if (g->crs[0] == '\0') {
+			bad(j, "grid: no \"crs\"");
+			continue;
+		}
+		if (g->width > EE_MAX_SIDE || g->height > EE_MAX_SIDE ||
+		    (size_t)g->width * (size_t)g->height * 2 > EE_MAX_BYTES) {
+			bad(j, "grid: %dx%d pixels is more than one Earth Engine getPixels "
+			    "request may ask for (%d per side, %zu MB)", g->width, g->height,
+			    EE_MAX_SIDE, EE_MAX_BYTES >> 20);
+			continue;
+		}
+		if (ee_body(j, &bodies[i]) != 0)
+			tool_fatal(&G.t, "out of memory");
+		rq[k].url = G.ee_endpoint;
+		rq[k].method = "POST";
+		rq[k].body = bodies[i];
+		rq[k].content_type = "application/json";
+		rq[k].headers = hdr;
+		rq[k].max_bytes = EE_MAX_BYTES * 2 + (1 << 20);
+		which[k++] = i;
+	}
+	http_stats(G.http, &before);
+	if (k > 0)
+		http_fetch(G.http, rq, k);
+	http_stats(G.http, &after);
+	G.t.bytes_fetched += after.bytes - before.bytes;
+	for (i = 0; i < k; i++) {
+		struct job *j = &jobs[which[i]];
+		char why[400];
+
+		if (!rq[i].ok) {
+			ee_why(rq[i].data, rq[i].len, why, sizeof why);
+			bad(j, "Earth Engine %s: %s%s", G.ee_asset, rq[i].error, why);
+		} else
+			ee_take(j, (const unsigned char *)rq[i].data, rq[i].len);
+		http_req_clear(&rq[i]);
+	}
+	for (i = 0; i < n; i++)
+		free(bodies[i]);
+	free(bodies);
+	free(rq);
+	free(which);
+}
+
+static char *
+read_token(const char *path)
+{
+	char buf[8192], *s, *e;
+	FILE *fp;
+	size_t len;
+
+	if (path == NULL) {
+		s = getenv("EE_ACCESS_TOKEN");
+		if (s == NULL || *s == '\0')
+			tool_usage_error(&G.t, "--earth-engine needs a token: --ee-token-file "
+			    "FILE or EE_ACCESS_TOKEN in the environment");
+		snprintf(buf, sizeof buf, "%s", s);
+	} else {
+		if ((fp = fopen(path, "r")) == NULL)
+			tool_usage_error(&G.t, "--ee-token-file: %s: %s", path, strerror(errno));
+		len = fread(buf, 1, sizeof buf - 1, fp);
+		fclose(fp);
+		buf[len] = '\0';
+	}
+	/* A token is one word: trim the newline and any blanks. */
+	for (s = buf; *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'; s++)
+		;
+	for (e = s; *e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r'; e++)
+		;
+	*e = '\0';
+	if (*s == '\0')
+		tool_usage_error(&G.t, "--ee-token-file: %s is empty", path ? path : "token");
+	if (asprintf(&e, "Authorization: Bearer %s", s) < 0)
+		tool_fatal(&G.t, "out of memory");
+	explicit_bzero(buf, sizeof buf);
+	return e;
+}
+
 static void
 run_batch(struct job *jobs, size_t n)
 {
 	size_t i;
 
 	G.batch++;
+	if (G.ee_asset != NULL) {
+		ee_batch(jobs, n);
+		goto finish;
+	}
 	if (!G.worldcover) {
 		G.src[0]->used = G.batch;
 		if (G.src[0]->state == -1)
@@ -770,6 +1011,7 @@ run_batch(struct job *jobs, size_t n)
 		jobs[i].x = jobs[i].y = NULL;
 	}
 	batch_read(jobs, n);
+finish:
 	for (i = 0; i < n; i++) {
 		struct job *j = &jobs[i];
 
@@ -796,9 +1038,14 @@ main(int argc, char **argv)
 		{ "worldcover-url", required_argument, 0, OPT_WORLDCOVER_URL },
 		{ "classes", required_argument, 0, OPT_CLASSES },
 		{ "dynamic-world", no_argument, 0, OPT_DYNAMIC_WORLD },
+		{ "earth-engine", required_argument, 0, OPT_EARTH_ENGINE },
+		{ "ee-band", required_argument, 0, OPT_EE_BAND },
+		{ "ee-token-file", required_argument, 0, OPT_EE_TOKEN_FILE },
+		{ "ee-url", required_argument, 0, OPT_EE_URL },
 		{ 0, 0, 0, 0 }
 	};
-	const char *classes_file = NULL;
+	const char *classes_file = NULL, *ee_token_file = NULL;
+	const char *ee_url = "https://earthengine.googleapis.com/v1";
 	struct http_opts ho;
 	struct job *jobs;
 	char err[600];
@@ -840,17 +1087,57 @@ main(int argc, char **argv)
 		case OPT_DYNAMIC_WORLD:
 			dw = 1;
 			break;
+		case OPT_EARTH_ENGINE:
+			if (*optarg == '\0' || strchr(optarg, '?') || strchr(optarg, ' '))
+				tool_usage_error(&G.t, "--earth-engine: expected an asset id "
+				    "such as ESA/WorldCover/v200/2021");
+			G.ee_asset = optarg;
+			break;
+		case OPT_EE_BAND:
+			G.ee_band = optarg;
+			break;
+		case OPT_EE_TOKEN_FILE:
+			ee_token_file = optarg;
+			break;
+		case OPT_EE_URL:
+			ee_url = optarg;
+			break;
 		default:
 			tool_usage_error(&G.t, NULL);
 		}
 	}
 	if (G.wc_tmpl != NULL)
 		G.worldcover = 1;
-	if (G.worldcover && G.source != NULL)
-		tool_usage_error(&G.t, "--source and --worldcover exclude each other");
-	if (!G.worldcover && G.source == NULL)
-		tool_usage_error(&G.t, "say where the land cover comes from: --source FILE|URL "
-		    "or --worldcover");
+	if ((G.worldcover != 0) + (G.source != NULL) + (G.ee_asset != NULL) > 1)
+		tool_usage_error(&G.t, "--source, --worldcover and --earth-engine exclude "
+		    "each other");
+	if (!G.worldcover && G.source == NULL && G.ee_asset == NULL)
+		tool_usage_error(&G.t, "say where the land cover comes from: --source FILE|URL, "
+		    "--worldcover or --earth-engine ASSET");
+	if (G.ee_asset == NULL && (G.ee_band || ee_token_file))
+		tool_usage_error(&G.t, "--ee-band and --ee-token-file go with --earth-engine");
+	if (G.ee_asset != NULL) {
+		const char *a = G.ee_asset;
+		size_t ul = strlen(ee_url);
+
+		while (ul > 0 && ee_url[ul - 1] == '/')
+			ul--;
+		if (!http_is_remote(ee_url))
+			tool_usage_error(&G.t, "--ee-url: expected an http(s) URL");
+		/* Public assets live in the earthengine-public project. */
+		if (snprintf(G.ee_endpoint, sizeof G.ee_endpoint, "%.*s/%s%s:getPixels",
+		    (int)ul, ee_url, strncmp(a, "projects/", 9) == 0 ? "" :
+		    "projects/earthengine-public/assets/", a) >= (int)sizeof G.ee_endpoint)
+			tool_usage_error(&G.t, "--earth-engine: asset id too long");
+		if (G.ee_band == NULL && strstr(a, "ESA/WorldCover") != NULL)
+			G.ee_band = "Map";
+		else if (G.ee_band == NULL && strstr(a, "DYNAMICWORLD") != NULL)
+			G.ee_band = "label";
+		if (classes_file == NULL && !dw && strstr(a, "DYNAMICWORLD") != NULL)
+			dw = 1;
+		snprintf(G.source_name, sizeof G.source_name, "earthengine:%s", a);
+		G.ee_auth = read_token(ee_token_file);
+	}
 	if (classes_file != NULL && dw)
 		tool_usage_error(&G.t, "--classes and --dynamic-world exclude each other");
 	if (G.worldcover && G.band != 1)
@@ -860,7 +1147,7 @@ main(int argc, char **argv)
 			tool_usage_error(&G.t, "--classes: %s", err);
 	} else if (dw)
 		G.classes = lc_dynamic_world_classes();
-	else if (G.worldcover)
+	else if (G.worldcover || (G.ee_asset && strstr(G.ee_asset, "ESA/WorldCover")))
 		G.classes = lc_worldcover_classes();
 	else
 		G.classes = json_array();	/* caption names unknown classes by id */
@@ -873,7 +1160,8 @@ main(int argc, char **argv)
 		G.wc_tmpl = LC_WORLDCOVER_URL;
 	tool_start(&G.t, argc - optind, argv + optind);
 
-	remote = G.worldcover ? !is_local(G.wc_tmpl) : !is_local(G.source);
+	remote = G.ee_asset != NULL || (G.worldcover ? !is_local(G.wc_tmpl) :
+	    !is_local(G.source));
 	if (remote) {
 		http_opts_default(&ho);
 		ho.max_retries = G.t.max_retries;
@@ -885,7 +1173,7 @@ main(int argc, char **argv)
 		/* Local folders too go through the COG reader's HTTP layer when a tile
 		 * URL is remote; nothing to set up here. */
 	}
-	if (!G.worldcover) {
+	if (G.source != NULL) {
 		if (remote)
 			http_redact(G.source, G.source_name, sizeof G.source_name);
 		else
@@ -916,5 +1204,9 @@ main(int argc, char **argv)
 	json_decref(G.classes);
 	cog_cache_free(G.cog_cache);
 	http_free(G.http);
+	if (G.ee_auth != NULL) {
+		explicit_bzero(G.ee_auth, strlen(G.ee_auth));
+		free(G.ee_auth);
+	}
 	return tool_finish(&G.t);
 }
