@@ -26,9 +26,9 @@ cat "$T/s2full.rec" "$T/chip.rec" "$T/edge.rec" "$T/hav.rec" "$T/mt.rec" "$T/tci
 
 # Derived dtypes from the same real pixels: int16 (offset into negatives) and
 # float32 reflectance with NaN nodata; and an all-nodata blue band.
-$PY - "$T" <<'EOF' || exit 1
+$PY - "$T" "$TOP/tests" <<'EOF' || exit 1
 import sys, numpy as np
-sys.path.insert(0, sys.argv[1] + "/../..")
+sys.path.insert(0, sys.argv[2])
 import recio
 T = sys.argv[1]
 (h, a), = recio.read(T + "/chip.rec")[:1]
