@@ -1071,7 +1071,7 @@ merge_item(struct ds *d, struct source *s, json_t *line, int tile, json_t *class
 	struct ds_file *ov = NULL;
 	const char **tags = NULL;
 	json_t *rows, *side = NULL, *srows;
-	char rel[600];
+	char rel[600], ref[600];
 	size_t n = 0;
 	int rc = -1;
 
@@ -1111,8 +1111,11 @@ merge_item(struct ds *d, struct source *s, json_t *line, int tile, json_t *class
 	}
 	it.sidecar = side;
 	it.px = json_object_get(line, "px");
-	it.image_ref = json_string_value(json_object_get(side, "image"));
-	if (source_file(s, it.image_ref, &it.image, err, errlen))
+	/* A copy: ds_commit overwrites the sidecar's "image" before it rewrites the rows. */
+	snprintf(ref, sizeof ref, "%s", json_string_value(json_object_get(side, "image")) ?
+	    json_string_value(json_object_get(side, "image")) : "");
+	it.image_ref = ref;
+	if (source_file(s, ref[0] ? ref : NULL, &it.image, err, errlen))
 		goto out;
 	if (json_is_true(json_object_get(line, "mask")) &&
 	    source_file(s, json_string_value(json_object_get(side, "mask")), &it.mask, err,
