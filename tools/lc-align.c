@@ -2,7 +2,8 @@
  * lc-align - land cover on the very grid of each record: adds a "label"
  * raster sampled nearest-neighbour, pixel centre to pixel centre, through
  * PROJ, from any GeoTIFF (--source) or from the ESA WorldCover tiles
- * (--worldcover), and a "landcover" key naming the source and its classes.
+ * (--worldcover), or from Earth Engine (--earth-engine, getPixels on the
+ * record's grid), and a "landcover" key naming the source and its classes.
  *
  * The centre of every grid pixel is transformed into the source's CRS and
  * takes the value of the source pixel that contains it (floor(x + 1e-10), as
@@ -1169,9 +1170,6 @@ main(int argc, char **argv)
 		if ((G.http = http_new(&ho)) == NULL)
 			tool_fatal(&G.t, "cannot set up libcurl");
 		G.cog_cache = cog_cache_new(64);
-	} else {
-		/* Local folders too go through the COG reader's HTTP layer when a tile
-		 * URL is remote; nothing to set up here. */
 	}
 	if (G.source != NULL) {
 		if (remote)
