@@ -115,6 +115,17 @@ check 'WorldCover across the equator: the absent S03E006 tile is nodata, as GDAL
 	lc-align --worldcover-url $WC <$T/eq.rec >$T/eq.out && label $T/eq.out 0 $T/eq.raw &&
 	warp $WCT EPSG:32632 225000 -3000 231000 3000 10 255 $T/eq.warp && cmp $T/eq.raw $T/eq.warp &&
 	hdr $T/eq.out 0 \"h['landcover']['coverage'] == 0.5\""
+# Two tiles: N00E009 made of real Sao Tome pixels moved to 9.00-9.05E, so the
+# tile edge at 9E separates sea from land classes.
+mkdir -p $T/two && ln -sf $WCT $T/two/ &&
+gdal_translate -q -projwin 6.5 0.3 6.55 0.25 -a_ullr 9.0 0.3 9.05 0.25 -co TILED=YES \
+    $WCT $T/two/ESA_WorldCover_10m_2021_v200_N00E009_Map.tif &&
+gdalbuildvrt -q $T/two.vrt $T/two/*.tif
+rec two EPSG:32632 10 498500 -10 32000 300 300 >$T/two.rec
+check 'WorldCover grid across two tiles: reads both, = gdalwarp on their mosaic' "
+	lc-align --worldcover-url $T/two <$T/two.rec >$T/two.out && label $T/two.out 0 $T/two.raw &&
+	warp $T/two.vrt EPSG:32632 498500 29000 501500 32000 10 255 $T/two.warp && cmp $T/two.raw $T/two.warp &&
+	hdr $T/two.out 0 \"h['landcover']['tiles'] == ['N00E006', 'N00E009']\""
 check 'a pipeline record keeps its image raster untouched and gets the label' "
 	$PY $TOP/tests/mkrec.py --poi img --window 200,100,64,48 --raster image=red:$HV/B04.tif >$T/img.rec &&
 	lc-align --source $OSM --classes $CLS <$T/img.rec >$T/img.out &&
