@@ -127,7 +127,6 @@ static struct {
 	int worldcover;
 	int band;			/* 1-based */
 	json_t *classes;
-	int label_dt_fixed;		/* decided by the class table */
 	enum dtype label_dt;
 	int label_dt_known;
 	struct http *http;
