@@ -268,6 +268,27 @@ check 'stdout not writable: exit 2' '
 	fails 2 "head -n 1 $T/in.ndjson | sf --size 32 >/dev/full 2>/dev/null"
 '
 
+# The bundled POIs, moved to lon 1.x where the replay answers with the PNG.
+check 'poi-fetch | still-fetch | shard-write: the still lands in mapbox_stills/ unchanged' '
+	poi-fetch --from "$TOP/examples/pois.csv" --num-points 2 --min-separation-km 1 2>/dev/null |
+	sed "s/\"lon\":12\.[0-9]*/\"lon\":1.5/" >"$T/pois.ndjson" &&
+	test "$(wc -l <"$T/pois.ndjson")" -eq 2 &&
+	sf --size 32 <"$T/pois.ndjson" | shard-write -o "$T/ds" &&
+	cat "$T"/ds/data/*.jsonl >"$T/rows.jsonl" &&
+	test "$(wc -l <"$T/rows.jsonl")" -eq 2 &&
+	for f in $($PY -c "
+import json
+for l in open(\"$T/rows.jsonl\"):
+    print(json.loads(l)[\"messages\"][0][\"content\"][0][\"image\"])
+"); do
+		case $f in mapbox_stills/s00000/poi_00000[01].png) ;; *) exit 1;; esac
+		gdal_translate -q -of ENVI -co INTERLEAVE=BSQ "$T/ds/$f" "$T/ds.raw" &&
+		cmp "$T/ds.raw" "$T/png.raw" || exit 1
+	done &&
+	grep -q "Vicinity: Ketzin/Havel, Brandenburg.\"" "$T/rows.jsonl" &&
+	grep -q "ISO country: DE. Vicinity: Wustermark, Brandenburg.\"" "$T/rows.jsonl"
+'
+
 check 'the token appears nowhere in any file of this test but the token file' '
 	! grep -r -l -a -F "$TOKEN" "$T" | grep -v "/token.txt$" | grep -v "/\.check\.out$"
 '
