@@ -259,7 +259,11 @@ tool_next(struct tool *t, struct rec *r)
 		case REC_EOF:
 			return 0;
 		case REC_FATAL:
-			tool_fatal(t, "%s: %s", t->rd.name, err);
+			/* Like the end of input, so that a tool holding a batch still
+			 * finishes and emits it; tool_finish then exits 2. */
+			tool_warn(t, "%s: %s", t->rd.name, err);
+			t->fatal = 1;
+			return 0;
 		case REC_BAD:
 			t->n_in++;
 			tool_reject(t, r, "%s", err);
@@ -322,7 +326,7 @@ tool_reject(struct tool *t, struct rec *r, const char *f, ...)
 int
 tool_finish(struct tool *t)
 {
-	int rc = t->n_rejected ? 1 : 0;
+	int rc = t->fatal ? 2 : t->n_rejected ? 1 : 0;
 
 	tool_progress(t, 1);
 	if (t->progress_shown) {

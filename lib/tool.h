@@ -63,7 +63,7 @@ struct tool {
 	uint64_t bytes_fetched;	/* tools that fetch add to this for the progress line */
 	double t_start, t_last_progress;
 	int progress_shown;
-	int fatal;
+	int fatal;		/* the input stream broke: exit 2 at the end */
 };
 
 void tool_init(struct tool *t, const char *name, const char *usage);
@@ -75,8 +75,10 @@ _Noreturn void tool_usage_error(struct tool *t, const char *fmt, ...)
 /* After option parsing: reject stray operands, open the rejects file and spool folder. */
 void tool_start(struct tool *t, int argc, char **argv);
 
-/* Next good record from stdin.  Rejects REC_BAD ones itself; on a fatal stream error
- * flushes and exits 2.  0 at end of input. */
+/* Next good record from stdin, 0 at the end.  Rejects REC_BAD records itself.  A
+ * stream that cannot be followed ends the input like EOF after saying why, so that
+ * records already read (a batch in flight) are still finished and emitted;
+ * tool_finish then returns 2. */
 int tool_next(struct tool *t, struct rec *r);
 /* Write r to stdout (payloads inline or spooled) and free it. */
 void tool_emit(struct tool *t, struct rec *r);

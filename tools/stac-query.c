@@ -1001,34 +1001,6 @@ run_batch(struct poi *ps, size_t n)
 	}
 }
 
-/*
- * tool_next, except that a broken stream first finishes the points already read
- * (they were sound), so "flush what was done, exit 2" holds with -j too.
- */
-static int
-next_record(struct poi *ps, size_t n, struct rec *r)
-{
-	char err[1024];
-
-	for (;;) {
-		switch (rec_read(&T.rd, r, err, sizeof err)) {
-		case REC_EOF:
-			return 0;
-		case REC_FATAL:
-			run_batch(ps, n);
-			tool_fatal(&T, "%s: %s", T.rd.name, err);
-		case REC_BAD:
-			T.n_in++;
-			tool_reject(&T, r, "%s", err);
-			continue;
-		case REC_OK:
-			T.n_in++;
-			tool_progress(&T, 0);
-			return 1;
-		}
-	}
-}
-
 static void
 add_asset(const char *name)
 {
@@ -1202,7 +1174,7 @@ main(int argc, char **argv)
 		tool_fatal(&T, "out of memory");
 	for (;;) {
 		for (n = 0; n < (size_t)T.jobs; n++) {
-			if (!next_record(ps, n, &ps[n].r))
+			if (!tool_next(&T, &ps[n].r))
 				break;
 			poi_start(&ps[n]);
 		}
