@@ -84,8 +84,9 @@ rs_coeffs_make(struct rs_coeffs *c, int n_in, int n_out, enum rs_filter f)
 				sum += k[x - lo];
 			}
 		} else {
-			/* Pillow precompute_coeffs, in double. */
-			double center = (i + 0.5) * scale;
+			/* Pillow precompute_coeffs, in double, operation for operation
+			 * (it multiplies by 1/fscale), so the 8-bit path matches it. */
+			double center = (i + 0.5) * scale, ss = 1.0 / fscale;
 
 			lo = (int)(center - support + 0.5);
 			if (lo < 0)
@@ -94,7 +95,7 @@ rs_coeffs_make(struct rs_coeffs *c, int n_in, int n_out, enum rs_filter f)
 			if (hi > n_in)
 				hi = n_in;
 			for (x = lo; x < hi; x++) {
-				k[x - lo] = triangle((x - center + 0.5) / fscale);
+				k[x - lo] = triangle((x - center + 0.5) * ss);
 				sum += k[x - lo];
 			}
 		}
@@ -179,6 +180,83 @@ rs_plane(const double *src, const unsigned char *valid, int win, int hin,
 out:
 	free(num);
 	free(den);
+	rs_coeffs_free(&cx);
+	rs_coeffs_free(&cy);
+	return rc;
+}
+
+/* Pillow's fixed point for 8-bit images: 32 - 8 - 2 bits of fraction. */
+#define RS_PRECISION_BITS 22
+
+static unsigned char
+clip8(long long v)
+{
+	if (v >= ((long long)1 << RS_PRECISION_BITS << 8))
+		return 255;
+	if (v <= 0)
+		return 0;
+	return (unsigned char)(v >> RS_PRECISION_BITS);
+}
+
+/* Weights as Pillow's normalize_coeffs_8bpc rounds them. */
+static int *
+fixed_coeffs(const struct rs_coeffs *c)
+{
+	size_t n = (size_t)c->n_out * c->ksize, i;
+	int *k = malloc(n * sizeof *k);
+
+	if (k == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		k[i] = c->w[i] < 0 ? (int)(-0.5 + c->w[i] * (1 << RS_PRECISION_BITS)) :
+		    (int)(0.5 + c->w[i] * (1 << RS_PRECISION_BITS));
+	return k;
+}
+
+int
+rs_plane_u8(const unsigned char *src, int win, int hin, unsigned char *dst, int wout,
+    int hout)
+{
+	struct rs_coeffs cx, cy;
+	int *kx = NULL, *ky = NULL, x, y, j, rc = -1;
+	unsigned char *tmp = NULL;
+
+	if (rs_coeffs_make(&cx, win, wout, RS_BILINEAR) == -1)
+		return -1;
+	if (rs_coeffs_make(&cy, hin, hout, RS_BILINEAR) == -1) {
+		rs_coeffs_free(&cx);
+		return -1;
+	}
+	kx = fixed_coeffs(&cx);
+	ky = fixed_coeffs(&cy);
+	tmp = malloc((size_t)hin * wout);
+	if (kx == NULL || ky == NULL || tmp == NULL)
+		goto out;
+	/* Horizontal pass, rounded to 8 bits, then vertical: as Pillow does. */
+	for (y = 0; y < hin; y++)
+		for (x = 0; x < wout; x++) {
+			const int *k = kx + (size_t)x * cx.ksize;
+			const unsigned char *row = src + (size_t)y * win + cx.first[x];
+			long long ss = 1 << (RS_PRECISION_BITS - 1);
+
+			for (j = 0; j < cx.len[x]; j++)
+				ss += (long long)row[j] * k[j];
+			tmp[(size_t)y * wout + x] = clip8(ss);
+		}
+	for (y = 0; y < hout; y++)
+		for (x = 0; x < wout; x++) {
+			const int *k = ky + (size_t)y * cy.ksize;
+			long long ss = 1 << (RS_PRECISION_BITS - 1);
+
+			for (j = 0; j < cy.len[y]; j++)
+				ss += (long long)tmp[(size_t)(cy.first[y] + j) * wout + x] * k[j];
+			dst[(size_t)y * wout + x] = clip8(ss);
+		}
+	rc = 0;
+out:
+	free(kx);
+	free(ky);
+	free(tmp);
 	rs_coeffs_free(&cx);
 	rs_coeffs_free(&cy);
 	return rc;

@@ -44,6 +44,15 @@ void rs_coeffs_free(struct rs_coeffs *c);
 int rs_plane(const double *src, const unsigned char *valid, int win, int hin,
     double *dst, unsigned char *dvalid, int wout, int hout, enum rs_filter f);
 
+/*
+ * 8-bit samples without nodata, RS_BILINEAR: exactly Pillow's
+ * Image.resize(..., BILINEAR) of an "L" or "RGB" image (per channel):
+ * 22-bit fixed-point weights, horizontal pass rounded to 8 bits, then the
+ * vertical pass.  0 ok, -1 out of memory.
+ */
+int rs_plane_u8(const unsigned char *src, int win, int hin, unsigned char *dst, int wout,
+    int hout);
+
 /* Input index under the centre of output pixel i, reducing n_in to n_out:
  * floor((i + 0.5) * n_in / n_out), computed exactly in integers. */
 int rs_nearest(int i, int n_in, int n_out);

@@ -34,6 +34,25 @@ check 'bad options exit 2 with a message' '
 check 'defaults (512/128 -> 224 bilinear) with label: windows, stems, grids, pixels = oracle' '
 	tile <$T/hav.rec >$T/hav.out && $OR $T/hav.rec $T/hav.out >$T/hav.log &&
 	grep -q "hav: 27 windows, 9 kept" $T/hav.log'
+check '8-bit windows without nodata: identical to Pillow Image.resize(BILINEAR)' '
+	if ! $PY -c "import PIL" 2>/dev/null; then echo "python3-pil missing" >&2; exit 1; fi &&
+	stretch --range 0,3000 <$T/hav.raw >$T/pil.rec && tile --aug r90 <$T/pil.rec >$T/pil.out &&
+	$PY -c "
+import sys; sys.path.insert(0, \"$TOP/tests\"); import recio, numpy as np
+from PIL import Image
+(h, a), = recio.read(\"$T/pil.rec\")
+n = 0
+for g, o in recio.read(\"$T/pil.out\"):
+    if g[\"tile\"][\"aug\"]:
+        continue
+    r, c = g[\"tile\"][\"origin\"]
+    w = a[\"image\"][:, r:r+512, c:c+512]
+    assert (w > 0).any(axis=0).all()
+    im = Image.fromarray(np.moveaxis(w, 0, 2).copy(), \"RGB\").resize((224, 224), Image.BILINEAR)
+    assert np.array_equal(np.moveaxis(np.asarray(im), 2, 0), o[\"image\"]), g[\"tile\"][\"stem\"]
+    n += 1
+assert n == 9, n
+"'
 check 'area filter at 512 -> 224 (fractional footprints) = oracle' '
 	tile --filter area <$T/hav.rec >$T/area.out && $OR --filter area $T/hav.rec $T/area.out'
 check 'area filter at an integer factor is the exact block mean' '

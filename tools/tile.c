@@ -139,7 +139,7 @@ cut(const struct raster *src, struct raster *dst, int col0, int row0, const stru
 	size_t dplane = N * N, esz = dtype_size(src->dtype);
 	double pad = pad_value(src);
 	double *v = NULL, *res = NULL;
-	unsigned char *m = NULL, *dm = NULL;
+	unsigned char *m = NULL, *dm = NULL, *w8 = NULL;
 	size_t bad = 0;
 	int b, rc = -1;
 
@@ -187,6 +187,18 @@ cut(const struct raster *src, struct raster *dst, int col0, int row0, const stru
 			bad += (size_t)col0 + x >= (size_t)src->width ||
 			    (size_t)row0 + y >= (size_t)src->height;
 	for (b = 0; b < src->nbands; b++) {
+		if (bad == 0 && o->filter == RS_BILINEAR && src->dtype == DT_UINT8) {
+			/* Whole 8-bit windows go through Pillow's own fixed-point path. */
+			if (w8 == NULL && (w8 = malloc(S * S)) == NULL)
+				goto out;
+			for (size_t y = 0; y < S; y++)
+				memcpy(w8 + y * S, (const uint8_t *)src->data + (size_t)b * splane +
+				    ((size_t)row0 + y) * src->width + col0, S);
+			if (rs_plane_u8(w8, (int)S, (int)S, (uint8_t *)dst->data +
+			    (size_t)b * dplane, (int)N, (int)N) == -1)
+				goto out;
+			continue;
+		}
 		for (size_t y = 0; y < S; y++)
 			for (size_t x = 0; x < S; x++) {
 				size_t sx = (size_t)col0 + x, sy = (size_t)row0 + y;
@@ -204,6 +216,7 @@ cut(const struct raster *src, struct raster *dst, int col0, int row0, const stru
 	}
 	rc = 0;
 out:
+	free(w8);
 	free(v);
 	free(m);
 	free(res);

@@ -61,6 +61,22 @@ main(void)
 	CHECK(!dvalid[1] && !dvalid[3], "all-nodata blocks are nodata");
 	CHECK(!dvalid[2], "lower-left block had no valid pixel");
 
+	/* Pillow's 8-bit path: a constant stays constant, and an edge at factor
+	 * 2 takes the 1/8 3/8 3/8 1/8 weights with rounding half up. */
+	{
+		static unsigned char u[8 * 8], d[4 * 4];
+
+		for (i = 0; i < 64; i++)
+			u[i] = 200;
+		CHECK(rs_plane_u8(u, 8, 8, d, 4, 4) == 0 && d[0] == 200 && d[15] == 200,
+		    "u8 constant 200 stays 200 (%d, %d)", d[0], d[15]);
+		for (i = 0; i < 64; i++)
+			u[i] = (i % 8) < 4 ? 0 : 100;
+		rs_plane_u8(u, 8, 8, d, 4, 4);
+		/* Output column 1 reads inputs 1..4 = 0,0,0,100: 100/8 = 12.5 -> 13. */
+		CHECK(d[1] == 13 && d[2] == 88, "u8 edge: 13 and 88 (got %d, %d)", d[1], d[2]);
+	}
+
 	/* Nearest at centres: 512 -> 224 picks floor((i + 0.5) * 16/7). */
 	CHECK(rs_nearest(0, 512, 224) == 1 && rs_nearest(223, 512, 224) == 510,
 	    "nearest 512 -> 224 ends (%d, %d)", rs_nearest(0, 512, 224), rs_nearest(223, 512, 224));
