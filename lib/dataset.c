@@ -690,8 +690,16 @@ ds_open(const struct ds_opts *o, char *err, size_t errlen)
 		goto bad;
 	if (repair_splits(d, running, o->resume, err, errlen))
 		goto bad;
+	if (mkdir_at(d->dfd, "data") || fstatat(d->dfd, "data", &st, 0)) {
+		fail(err, errlen, "%s/data: %s", o->dir, strerror(errno));
+		goto bad;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fail(err, errlen, "%s/data: not a folder", o->dir);
+		goto bad;
+	}
 	if ((fd = openat(d->dfd, RUNNING, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) < 0 ||
-	    close(fd) || mkdir_at(d->dfd, "data") ||
+	    close(fd) ||
 	    (d->jfd = openat(d->dfd, JOURNAL, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0 ||
 	    (d->sync && fsync(d->mfd))) {
 		fail(err, errlen, "%s/%s: %s", o->dir, META, strerror(errno));

@@ -12,6 +12,10 @@
       WHAT: jsonl files leaf splits sidecar card pixels masks overlays secrets
   t0800-shard.py split STREAM N OUT1 OUT2 [base-even]
       The first N records to OUT1, the rest to OUT2 (or by even base POI number).
+  t0800-shard.py mkbad STREAM OUT KIND
+      Three tile records of STREAM, the middle one spoilt (KIND: no-image,
+      image-uint16, image-4band, label-float, label-size, bad-stem, box-index,
+      no-messages, no-poi, image-no-tile, neither, still-gray).
   t0800-shard.py overlay-colors DIR
       The colours drawn in overlays (pixels that differ from the image), as JSON.
 
@@ -571,9 +575,58 @@ def same_streams(p1, p2):
     print("%d records equal" % len(r1))
 
 
+def mkbad(src, out, kind):
+    """Records 1 and 3 of src intact, between them record 2 spoilt in one way."""
+    recs = recio.read(src)
+    tiles = [(h, a) for h, a in recs if "tile" in h]
+    good = [tiles[0], tiles[2]]
+    h, a = json.loads(json.dumps(tiles[1][0])), dict(tiles[1][1])
+    roles = ["image", "label"]
+    if kind == "no-image":
+        h["rasters"], roles = h["rasters"][1:], ["label"]
+    elif kind == "image-uint16":
+        h["rasters"][0]["dtype"] = "uint16"
+        a["image"] = a["image"].astype(np.uint16) * 257
+    elif kind == "image-4band":
+        h["rasters"][0]["bands"] = ["red", "green", "blue", "nir"]
+        a["image"] = np.concatenate([a["image"], a["image"][:1]])
+    elif kind == "label-float":
+        h["rasters"][1]["dtype"] = "float32"
+        a["label"] = a["label"].astype(np.float32)
+    elif kind in ("label-size", "label-size-nogrid"):
+        a["label"] = a["label"][:, :40, :40]
+        if kind == "label-size-nogrid":
+            del h["grid"]
+    elif kind == "bad-stem":
+        h["tile"]["stem"] = "../evil"
+    elif kind == "box-index":
+        h["rows"][1]["boxes"] = [99]
+    elif kind == "no-messages":
+        del h["rows"][0]["messages"]
+    elif kind == "no-poi":
+        del h["poi_id"]
+    elif kind == "image-no-tile":
+        del h["tile"]
+    elif kind == "neither":
+        del h["tile"]
+        h["rasters"], roles = h["rasters"][1:], ["label"]
+    elif kind == "still-gray":
+        del h["tile"]
+        h["rasters"] = [{"role": "still", "width": 48, "height": 48, "bands": ["gray"], "dtype": "uint8"}]
+        roles, a = ["still"], {"still": a["image"][:1]}
+    else:
+        fail("mkbad: unknown kind " + kind)
+    with open(out, "wb") as f:
+        recio.write(f, good[0][0], [good[0][1]["image"], good[0][1]["label"]])
+        recio.write(f, h, [a[r] for r in roles])
+        recio.write(f, good[1][0], [good[1][1]["image"], good[1][1]["label"]])
+
+
 def main():
     a = sys.argv[1:]
-    if a[0] == "same":
+    if a[0] == "mkbad":
+        mkbad(a[1], a[2], a[3])
+    elif a[0] == "same":
         same_streams(a[1], a[2])
     elif a[0] == "split":
         split_stream(a[1], int(a[2]), a[3], a[4], a[5] if len(a) > 5 else None)

@@ -775,6 +775,7 @@ main(int argc, char **argv)
 				 * is closed (card, state) before exiting 2.
 				 */
 				char e2[512];
+				rec_free(&r);
 				if (ds_close(c.d, e2, sizeof e2))
 					tool_warn(&t, "%s", e2);
 				tool_fatal(&t, "%s: %s", t.rd.name, why);
