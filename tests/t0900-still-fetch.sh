@@ -264,6 +264,27 @@ check 'a broken input stream: exit 2' '
 	fails 2 "echo not-json | sf 2>$T/e8" && grep -q "^still-fetch: stdin" "$T/e8"
 '
 
+# p1, a record with bad content in a sound frame, p4 (404), p2, then a broken frame.
+{
+	sed -n 1p "$T/in.ndjson"
+	printf "%s\nX\n" "{\"poi_id\":\"bad\",\"rasters\":[{\"role\":\"x\",\"width\":1,\"height\":1,\"bands\":[\"a\"],\"dtype\":\"bogus\",\"bytes\":1}]}"
+	sed -n 4p "$T/in.ndjson"
+	sed -n 2p "$T/in.ndjson"
+	echo "not json"
+	sed -n 3p "$T/in.ndjson"
+} >"$T/mixed.ndjson"
+check 'bad records rejected in input order; a broken stream: the records before it, then exit 2' '
+	fails 2 "sf --size 32 -j 8 --rejects $T/mixrej <$T/mixed.ndjson >$T/mix.rec 2>$T/e9" &&
+	test "$(grep -a -o "^X*{\"poi_id\":\"[a-z0-9]*\"" "$T/mixrej" | tr -d "X\n")" = "{\"poi_id\":\"bad\"{\"poi_id\":\"p4\"" &&
+	grep -q "^still-fetch: record 2 (bad): rasters\[0\] (x): unknown dtype" "$T/e9" &&
+	grep -q "^still-fetch: stdin: record 5 (byte [0-9]*): not a JSON object" "$T/e9" &&
+	$PY -c "
+import sys; sys.path.insert(0, \"$TOP/tests\"); import recio
+ids = [h[\"poi_id\"] for h, a in recio.read(\"$T/mix.rec\")]
+assert ids == [\"p1\", \"p2\"], ids
+"
+'
+
 check 'stdout not writable: exit 2' '
 	fails 2 "head -n 1 $T/in.ndjson | sf --size 32 >/dev/full 2>/dev/null"
 '

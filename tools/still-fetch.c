@@ -70,7 +70,7 @@ struct opts {
 struct item {
 	struct rec r;
 	int bad;		/* rejected before any request */
-	char why[512];
+	char why[1024];
 	double lon, lat;
 	char url[1024];		/* without the token, for the record */
 	char *full;		/* with it: only ever handed to curl */
@@ -395,6 +395,32 @@ api_error(const struct opts *o, const struct http_req *r, char *out, size_t outl
 	json_decref(j);
 }
 
+/*
+ * tool_next, except that a record with bad content stays in the batch (to be
+ * rejected in its turn, so rejects keep input order), and a broken stream is
+ * reported to the caller, which first finishes the records already read.
+ */
+static enum rec_status
+next_rec(struct tool *t, struct item *it, char *err, size_t errlen)
+{
+	enum rec_status st = rec_read(&t->rd, &it->r, err, errlen);
+
+	switch (st) {
+	case REC_BAD:
+		t->n_in++;
+		it->bad = 1;
+		snprintf(it->why, sizeof it->why, "%.1000s", err);
+		break;
+	case REC_OK:
+		t->n_in++;
+		tool_progress(t, 0);
+		break;
+	default:
+		break;
+	}
+	return st;
+}
+
 static void
 run_batch(struct tool *t, const struct opts *o, struct http *h, struct item *it, size_t n,
     struct http_req *rq)
@@ -460,6 +486,8 @@ main(int argc, char **argv)
 	struct http_req *rq;
 	struct item *it;
 	struct tool t;
+	enum rec_status st;
+	char err[1024];
 	size_t n, len;
 	long v;
 	int ch;
@@ -535,19 +563,21 @@ main(int argc, char **argv)
 	if (it == NULL || rq == NULL)
 		tool_fatal(&t, "out of memory");
 
-	for (;;) {
+	for (st = REC_OK; st == REC_OK;) {
 		for (n = 0; n < (size_t)t.jobs; n++) {
 			memset(&it[n], 0, sizeof it[n]);
-			if (!tool_next(&t, &it[n].r))
+			st = next_rec(&t, &it[n], err, sizeof err);
+			if (st == REC_EOF || st == REC_FATAL)
 				break;
-			prepare(&o, &it[n]);
+			if (st == REC_OK)
+				prepare(&o, &it[n]);
+			st = REC_OK;
 		}
-		if (n == 0)
-			break;
+		/* A broken stream stops us, but only after the records before the break. */
 		run_batch(&t, &o, h, it, n, rq);
-		if (n < (size_t)t.jobs)
-			break;
 	}
+	if (st == REC_FATAL)
+		tool_fatal(&t, "%s: %s", t.rd.name, err);
 	/* The token stays in memory no longer than needed. */
 	explicit_bzero(o.token, sizeof o.token);
 	http_free(h);
