@@ -453,6 +453,8 @@ run_batch(struct tool *t, const struct opts *o, struct http *h, struct item *it,
 			x->bad = 1;
 		if (r != NULL)
 			http_req_clear(r);
+		if (x->full != NULL)	/* it holds the token */
+			explicit_bzero(x->full, strlen(x->full));
 		free(x->full);
 		x->full = NULL;
 		if (x->bad)
