@@ -938,6 +938,13 @@ http_fetch(struct http *h, struct http_req *reqs, size_t n)
 			reqs[i].url = NULL;
 			xs[i].state = X_DONE;
 			done++;
+		} else if (reqs[i].range_len > 0 &&
+		    reqs[i].range_len - 1 > UINT64_MAX - reqs[i].range_start) {
+			set_error(&reqs[i], "range %llu+%llu is past 2^64",
+			    (unsigned long long)reqs[i].range_start,
+			    (unsigned long long)reqs[i].range_len);
+			xs[i].state = X_DONE;
+			done++;
 		} else if (!http_is_remote(reqs[i].url)) {
 			if (strstr(reqs[i].url, "://") != NULL && !is_file_url(reqs[i].url))
 				set_error(&reqs[i], "unsupported URL scheme");

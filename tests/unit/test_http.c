@@ -158,8 +158,13 @@ offline(void)
 	rq[2].url = "s3://bucket/key.tif";
 	rq[3].url = "file://otherhost/x.tif";
 	rq[4].url = "http://127.0.0.1:1/x.tif?token=SECRET";	/* nothing listens on port 1 */
-	nf = http_fetch(h, rq, 5);
-	CHECK(nf == 5, "five failures (%d)", nf);
+	rq[5].url = "http://127.0.0.1:1/y.tif";
+	rq[5].range_start = UINT64_MAX - 10;
+	rq[5].range_len = 100;
+	nf = http_fetch(h, rq, 6);
+	CHECK(nf == 6, "six failures (%d)", nf);
+	CHECK(!rq[5].ok && rq[5].attempts == 0 && strstr(rq[5].error, "is past 2^64") != NULL,
+	    "a range past 2^64 is refused before any request: %s", rq[5].error);
 	snprintf(out, sizeof out, "%s: No such file or directory", path);
 	CHECK(!rq[0].ok && rq[0].status == 404 && strcmp(rq[0].error, out) == 0,
 	    "missing file: 404, %s", rq[0].error);
@@ -172,7 +177,7 @@ offline(void)
 	CHECK(!rq[4].ok && strcmp(rq[4].error,
 	    "http://127.0.0.1:1/x.tif?...: connection refused") == 0 && rq[4].attempts == 1,
 	    "connection refused, not retried, token redacted: %s", rq[4].error);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 6; i++)
 		http_req_clear(&rq[i]);
 	http_free(h);
 
