@@ -78,6 +78,8 @@ make_png(int w, int h, int ctype, int depth, int interlace, const unsigned char 
 	return m;
 }
 
+static int progressive;	/* make_jpeg writes progressive JPEGs when set */
+
 static struct mem
 make_jpeg(int w, int h, int comps, J_COLOR_SPACE cs, int quality, const unsigned char *px)
 {
@@ -97,6 +99,8 @@ make_jpeg(int w, int h, int comps, J_COLOR_SPACE cs, int quality, const unsigned
 	c.in_color_space = cs;
 	jpeg_set_defaults(&c);
 	jpeg_set_quality(&c, quality, TRUE);
+	if (progressive)
+		jpeg_simple_progression(&c);
 	jpeg_start_compress(&c, TRUE);
 	while (c.next_scanline < c.image_height) {
 		row = (JSAMPROW)(px + (size_t)c.next_scanline * w * comps);
@@ -266,6 +270,50 @@ main(void)
 	CHECK(rc == 0 && maxdiff_rgb(&im, W, H, want) <= 4, "JPEG grey: R = G = B, close");
 	img_free(&im);
 	free(m.p);
+
+	progressive = 1;
+	m = make_jpeg(W, H, 3, JCS_RGB, 100, rgb);
+	progressive = 0;
+	rc = img_decode(m.p, m.len, 1 << 20, &im, err, sizeof err);
+	CHECK(rc == 0 && maxdiff_rgb(&im, W, H, rgb) <= 8, "progressive JPEG within 8");
+	img_free(&im);
+	free(m.p);
+
+	/* Damaged bodies: each decodes or fails with a message, never crashes (ASan run). */
+	{
+		struct mem src[2];
+		unsigned char *buf;
+		uint32_t seed = 12345;
+		int k, ok = 0, bad = 0, f;
+
+		src[0] = make_png(W, H, PNG_COLOR_TYPE_RGB, 8, 1, rgb, W * 3, NULL, 0, NULL, 0);
+		src[1] = make_jpeg(W, H, 3, JCS_RGB, 90, rgb);
+		for (f = 0; f < 2; f++) {
+			buf = malloc(src[f].len);
+			for (k = 0; k < 300; k++) {
+				size_t len = src[f].len, j;
+
+				memcpy(buf, src[f].p, len);
+				for (j = 0; j < 1 + (size_t)(k % 4); j++) {
+					seed = seed * 1103515245u + 12345u;
+					buf[(seed >> 8) % len] ^= (unsigned char)(1u << ((seed >> 4) % 8));
+				}
+				seed = seed * 1103515245u + 12345u;
+				if (k % 3 == 0)
+					len = (seed >> 8) % len;
+				err[0] = '\0';
+				if (img_decode(buf, len, 1 << 20, &im, err, sizeof err) == 0) {
+					ok += im.width == W && im.height == H;
+					img_free(&im);
+				} else
+					bad += err[0] != '\0';
+			}
+			free(buf);
+			free(src[f].p);
+		}
+		CHECK(ok + bad == 600, "600 damaged PNG/JPEG bodies: %d decoded, %d refused with a "
+		    "message", ok, bad);
+	}
 
 	m = make_jpeg(W, H, 4, JCS_CMYK, 90, rgba);
 	CHECK(img_decode(m.p, m.len, 1 << 20, &im, err, sizeof err) == -1 &&
