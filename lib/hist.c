@@ -4,6 +4,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "hist.h"
 
 double
@@ -79,88 +80,98 @@ hist_percentiles(const uint64_t *count, size_t nbins, double base,
 	return 0;
 }
 
-static void
-swapf(float *a, float *b)
+/* Float bits as an unsigned key that sorts as the floats do (NaN excluded). */
+static uint32_t
+fkey(float f)
 {
-	float t = *a;
+	uint32_t u;
 
-	*a = *b;
-	*b = t;
+	memcpy(&u, &f, sizeof u);
+	return (u & 0x80000000u) ? ~u : u | 0x80000000u;
 }
 
-static int
-cmpf(const void *a, const void *b)
+static float
+funkey(uint32_t k)
 {
-	float x = *(const float *)a, y = *(const float *)b;
+	uint32_t u = (k & 0x80000000u) ? k & 0x7fffffffu : ~k;
+	float f;
 
-	return (x > y) - (x < y);
+	memcpy(&f, &u, sizeof f);
+	return f;
+}
+
+/* Bucket (high 16 bits of the key) holding sorted rank r, and r within it. */
+static uint32_t
+bucket_of(const uint64_t *h, uint64_t r, uint64_t *within)
+{
+	uint32_t b = 0;
+
+	while (r >= h[b]) {
+		r -= h[b];
+		b++;
+	}
+	*within = r;
+	return b;
 }
 
 /*
- * Put the k-th smallest of v[lo..hi) at v[k], smaller ones before it and
- * larger ones after (three-way partition, so runs of equal values, common in
- * rasters, cost nothing).  Deterministic median-of-three pivots; after too
- * many rounds the rest is sorted, so the worst case stays O(n log n).
+ * Radix selection: one pass counts the high 16 bits of every key, a second
+ * counts the low 16 bits inside the few buckets that hold the wanted ranks,
+ * and the two counts name each order statistic exactly.  Two linear passes,
+ * no comparison sort and no reordering.
  */
-static void
-select_k(float *v, size_t lo, size_t hi, size_t k)
-{
-	int rounds = 0;
-
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2, lt, gt, i;
-		float a = v[lo], b = v[mid], c = v[hi - 1], piv;
-
-		if (++rounds > 64) {
-			qsort(v + lo, hi - lo, sizeof *v, cmpf);
-			return;
-		}
-		piv = (a < b) ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
-		/* [lo,lt) < piv, [lt,i) == piv, (gt,hi) > piv */
-		lt = lo;
-		i = lo;
-		gt = hi;
-		while (i < gt) {
-			if (v[i] < piv)
-				swapf(&v[lt++], &v[i++]);
-			else if (v[i] > piv)
-				swapf(&v[i], &v[--gt]);
-			else
-				i++;
-		}
-		if (k < lt)
-			hi = lt;
-		else if (k >= gt)
-			lo = gt;
-		else
-			return;
-	}
-}
-
 int
 hist_select_percentiles(float *v, size_t n, const double *p, size_t np,
     double *out)
 {
-	size_t j, i;
+	uint64_t *h1 = NULL, *h2 = NULL, rank[2], within[2];
+	uint32_t bkt[2];
+	size_t i, j;
+	int rc = -1;
 
 	if (n == 0)
 		return -1;
+	h1 = calloc(65536, sizeof *h1);
+	h2 = malloc(2 * 65536 * sizeof *h2);
+	if (h1 == NULL || h2 == NULL)
+		goto out;
+	for (i = 0; i < n; i++)
+		h1[fkey(v[i]) >> 16]++;
 	for (j = 0; j < np; j++) {
-		uint64_t k;
-		double t, a, b;
+		uint64_t k, c;
+		double t, val[2];
+		int q;
 
 		hist_rank(n, p[j], &k, &t);
-		select_k(v, 0, n, k);
-		a = v[k];
-		b = a;
-		if (k + 1 < n) {
-			/* The next order statistic is the least of what lies above k. */
-			b = v[k + 1];
-			for (i = k + 2; i < n; i++)
-				if (v[i] < b)
-					b = v[i];
+		rank[0] = k;
+		rank[1] = k + 1 < n ? k + 1 : k;
+		for (q = 0; q < 2; q++)
+			bkt[q] = bucket_of(h1, rank[q], &within[q]);
+		memset(h2, 0, 2 * 65536 * sizeof *h2);
+		for (i = 0; i < n; i++) {
+			uint32_t key = fkey(v[i]);
+
+			if ((key >> 16) == bkt[0])
+				h2[key & 0xffff]++;
+			else if ((key >> 16) == bkt[1])
+				h2[65536 + (key & 0xffff)]++;
 		}
-		out[j] = hist_lerp(a, b, t);
+		for (q = 0; q < 2; q++) {
+			const uint64_t *h = h2 + (bkt[q] == bkt[0] ? 0 : 65536);
+			uint32_t lo = 0;
+
+			c = within[q];
+			while (c >= h[lo]) {
+				c -= h[lo];
+				lo++;
+			}
+			val[q] = funkey(bkt[q] << 16 | lo);
+		}
+		out[j] = hist_lerp(val[0], val[1], t);
 	}
-	return 0;
+	rc = 0;
+out:
+	free(h1);
+	free(h2);
+	return rc;
 }

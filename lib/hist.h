@@ -4,8 +4,8 @@
  * interpolated with numpy's own two-sided lerp.
  *
  * Integer samples go through a histogram (one pass, no sort: exact for
- * uint8, uint16 and int16).  Floats go through a selection (quickselect,
- * O(n) expected), which reorders the caller's buffer but never sorts it.
+ * uint8, uint16 and int16).  Floats go through a radix selection: two
+ * linear passes of 16-bit histograms over their bits, exact, never a sort.
  */
 #ifndef HIST_H
 #define HIST_H
@@ -30,8 +30,8 @@ int hist_percentiles(const uint64_t *count, size_t nbins, double base,
     const double *p, size_t np, double *out);
 
 /*
- * Percentiles of the n floats in v (finite values; v is reordered).
- * -1 when n is 0.
+ * Percentiles of the n floats in v (no NaN; v is left as it is).
+ * -1 when n is 0 or out of memory.
  */
 int hist_select_percentiles(float *v, size_t n, const double *p, size_t np,
     double *out);

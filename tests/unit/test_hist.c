@@ -98,7 +98,7 @@ main(void)
 	}
 	CHECK(bad == 0, "histogram percentiles equal the sort reference (%d differ)", bad);
 
-	/* Floats: selection == sort reference, bit for bit. */
+	/* Floats: radix selection == sort reference, bit for bit. */
 	bad = 0;
 	for (trial = 0; trial < 40; trial++) {
 		double *v;
@@ -109,8 +109,12 @@ main(void)
 		f = malloc(n * sizeof *f);
 		for (i = 0; i < n; i++) {
 			/* Some trials all ties, some continuous. */
+			/* Ties; continuous positives; both signs, zeros of both signs. */
 			f[i] = trial % 3 == 0 ? (float)(xorshift(&seed) % 4) :
-			    (float)(xorshift(&seed) / 4294967296.0 * 3000.0);
+			    trial % 3 == 1 ? (float)(xorshift(&seed) / 4294967296.0 * 3000.0) :
+			    (float)((int)(xorshift(&seed) % 2001) - 1000) * 0.37f;
+			if (trial % 3 == 2 && i % 97 == 0)
+				f[i] = i % 2 ? -0.0f : 0.0f;
 			v[i] = f[i];
 		}
 		hist_select_percentiles(f, n, ps, nps, out);
