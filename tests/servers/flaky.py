@@ -18,6 +18,7 @@ Paths (KEY makes each scenario's request count separate):
   /big/KEY             a 200 body of 8 MiB
   /echo/KEY            POST: answer the request body, prefixed by method and content type
   /count/KEY           how many requests KEY has had so far (this one excluded)
+  /redir/KEY?to=URL    302 to URL (signed-URL style hand-offs)
   /gzip/KEY            a gzip-encoded JSON body (400 if the client does not accept gzip)
   /peer/KEY            the client's port: the same port twice means a reused connection
   /trickle/KEY         promise 1000 bytes, send one every 0.4 s (a stalled transfer)
@@ -30,6 +31,7 @@ import struct
 import sys
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 counts = {}
@@ -114,6 +116,9 @@ class H(BaseHTTPRequestHandler):
                 return self.reply(200, data)
             body = data[10:20]
             return self.reply(206, body, [("Content-Range", "bytes 10-19/%d" % len(data))])
+        if kind == "redir":
+            to = urllib.parse.parse_qs(self.path.split("?", 1)[1])["to"][0]
+            return self.reply(302, b"", [("Location", to)])
         if kind == "gzip":
             body = b'{"items":[' + b",".join(b'{"n":%d}' % i for i in range(2000)) + b"]}"
             if "gzip" in self.headers.get("Accept-Encoding", ""):

@@ -267,6 +267,42 @@ online_nginx(const char *base, const char *file)
 	free(want);
 }
 
+/* A 302 from flaky.py to nginx: followed, with the Range, like a signed-URL hand-off. */
+static void
+online_redirect(const char *flaky, const char *nginx, const char *file)
+{
+	char u[2][1200], *want;
+	const char *name;
+	struct http *h;
+	struct http_req rq[2];
+	size_t wlen;
+	int nf;
+
+	if ((want = slurp(file, &wlen)) == NULL) {
+		CHECK(0, "read %s", file);
+		return;
+	}
+	name = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+	snprintf(u[0], sizeof u[0], "%s/redir/s?to=%s/%s", flaky, nginx, name);
+	snprintf(u[1], sizeof u[1], "%s/redir/t?to=%s/missing.tif", flaky, nginx);
+	memset(rq, 0, sizeof rq);
+	rq[0].url = u[0];
+	rq[0].range_start = 5000;
+	rq[0].range_len = 777;
+	rq[1].url = u[1];
+	h = new_http(1, 10, 0.05);
+	nf = http_fetch(h, rq, 2);
+	CHECK(nf == 1 && rq[0].ok && rq[0].status == 206 && rq[0].len == 777 &&
+	    memcmp(rq[0].data, want + 5000, 777) == 0 && rq[0].total_size == wlen,
+	    "a redirect is followed and keeps the Range");
+	CHECK(!rq[1].ok && rq[1].status == 404 && strstr(rq[1].error, "/redir/t?...: HTTP 404")
+	    != NULL && rq[1].attempts == 1, "a redirect to a 404: %s", rq[1].error);
+	http_req_clear(&rq[0]);
+	http_req_clear(&rq[1]);
+	http_free(h);
+	free(want);
+}
+
 static void
 online_flaky(const char *base, const char *file)
 {
@@ -427,5 +463,7 @@ main(void)
 		online_nginx(url, file);
 	if (flaky != NULL && file != NULL)
 		online_flaky(flaky, file);
+	if (flaky != NULL && url != NULL && file != NULL)
+		online_redirect(flaky, url, file);
 	UNIT_DONE();
 }
