@@ -4,10 +4,12 @@
  * decoding from memory (see cog.h for the three phases).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cog.h"
 #include "cog_codec.h"
@@ -24,6 +26,7 @@
 #define MAX_WINDOW	32768		/* window side in pixels */
 #define MERGE_GAP	4096		/* merge ranges closer than this: cheaper than a request */
 #define MAX_MISS	64
+#define COG_MAX_THREADS	16		/* decoding threads, at most one per core */
 
 static int
 fail(char *err, size_t errlen, const char *fmt, ...)
@@ -1151,9 +1154,15 @@ decode(struct cog_win *w, const struct plan *p, const unsigned char *const *rdat
 		if (!l->tiled && br0 + rows > (long)l->height)
 			rows = (long)l->height - br0;
 		need = (size_t)l->block_w * rows * bspp * bps8;
+		/* The part of the block inside the window and the image. */
+		xc0 = bc0 > c0 ? bc0 : c0;
+		xc1 = bc0 + (long)l->block_w < c1 ? bc0 + (long)l->block_w : c1;
+		xr0 = br0 > r0 ? br0 : r0;
+		xr1 = br0 + rows < r1 ? br0 + rows : r1;
 		if (b->len == 0) {
 			fill_plane(buf, need / bps8, c->dtype, c->has_nodata ? c->nodata : 0);
 		} else {
+			size_t rowbytes = (size_t)l->block_w * bspp * bps8;
 			while (ri < p->nr && p->r[ri].off + p->r[ri].len <= b->off)
 				ri++;
 			if (ri >= p->nr || b->off < p->r[ri].off ||
@@ -1164,10 +1173,12 @@ decode(struct cog_win *w, const struct plan *p, const unsigned char *const *rdat
 				    (unsigned long long)b->idx);
 			}
 			src = rdata[ri] + (b->off - p->r[ri].off);
+			/* Predictors work row by row: undo them on the rows we copy only. */
 			if (cog_decompress(c->compression, src, b->len, buf, need, w->error,
 			    sizeof w->error) < 0 ||
-			    cog_unpredict(buf, rows, (size_t)l->block_w * bspp, bspp, bps8,
-			    c->predictor, swap, w->error, sizeof w->error) < 0) {
+			    cog_unpredict(buf + (size_t)(xr0 - br0) * rowbytes, (size_t)(xr1 - xr0),
+			    (size_t)l->block_w * bspp, bspp, bps8, c->predictor, swap, w->error,
+			    sizeof w->error) < 0) {
 				char why[sizeof w->error];
 				memcpy(why, w->error, sizeof why);
 				snprintf(w->error, sizeof w->error, "block %llu: %.200s",
@@ -1176,11 +1187,6 @@ decode(struct cog_win *w, const struct plan *p, const unsigned char *const *rdat
 				return -1;
 			}
 		}
-		/* Copy the part of the block inside the window and the image. */
-		xc0 = bc0 > c0 ? bc0 : c0;
-		xc1 = bc0 + (long)l->block_w < c1 ? bc0 + (long)l->block_w : c1;
-		xr0 = br0 > r0 ? br0 : r0;
-		xr1 = br0 + rows < r1 ? br0 + rows : r1;
 		for (long r = xr0; r < xr1; r++) {
 			const unsigned char *srow = buf + ((size_t)(r - br0) * l->block_w +
 			    (size_t)(xc0 - bc0)) * bspp * bps8;
@@ -1202,15 +1208,78 @@ decode(struct cog_win *w, const struct plan *p, const unsigned char *const *rdat
 	return 0;
 }
 
+/* Decoding the windows of a batch on every core: each window is independent. */
+struct dec_job {
+	struct cog_win *w;
+	struct plan *pl;
+	const unsigned char **rd;
+	size_t *rl;
+	int bad;
+};
+
+struct dec_pool {
+	struct dec_job *jobs;
+	size_t n, next;
+	pthread_mutex_t mu;
+};
+
+static void *
+dec_worker(void *arg)
+{
+	struct dec_pool *p = arg;
+
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&p->mu);
+		i = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		if (i >= p->n)
+			return NULL;
+		struct dec_job *d = &p->jobs[i];
+		if (!d->bad && decode(d->w, d->pl, d->rd, d->rl) == 0)
+			d->w->ok = 1;
+		else {
+			free(d->w->data);
+			d->w->data = NULL;
+		}
+	}
+}
+
+static void
+decode_all(struct dec_job *jobs, size_t n)
+{
+	struct dec_pool p = { jobs, n, 0, PTHREAD_MUTEX_INITIALIZER };
+	pthread_t th[COG_MAX_THREADS];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nt = ncpu > 1 ? (size_t)ncpu : 1, k, started = 0;
+
+	cog_codec_init();
+	if (nt > COG_MAX_THREADS)
+		nt = COG_MAX_THREADS;
+	if (nt > n)
+		nt = n;
+	for (k = 1; k < nt; k++)
+		if (pthread_create(&th[started], NULL, dec_worker, &p) == 0)
+			started++;
+	dec_worker(&p);
+	for (k = 0; k < started; k++)
+		pthread_join(th[k], NULL);
+	pthread_mutex_destroy(&p.mu);
+}
+
 int
 cog_read_many(struct http *h, struct cog_win *w, size_t n)
 {
 	struct plan *pl = calloc(n ? n : 1, sizeof *pl);
+	struct dec_job *dj = calloc(n ? n : 1, sizeof *dj);
 	struct http_req *rq;
 	size_t i, j, k, nrq = 0, nfail = 0;
 
-	if (!pl)
+	if (!pl || !dj) {
+		free(pl);
+		free(dj);
 		return (int)n;
+	}
 	for (i = 0; i < n; i++) {
 		w[i].ok = 0;
 		w[i].data = NULL;
@@ -1226,6 +1295,7 @@ cog_read_many(struct http *h, struct cog_win *w, size_t n)
 		for (i = 0; i < n; i++)
 			plan_free(&pl[i]);
 		free(pl);
+		free(dj);
 		return (int)n;
 	}
 	for (i = 0, k = 0; i < n; i++) {
@@ -1241,48 +1311,46 @@ cog_read_many(struct http *h, struct cog_win *w, size_t n)
 	if (nrq)
 		http_fetch(h, rq, nrq);
 	for (i = 0, k = 0; i < n; i++) {
-		const unsigned char **rd;
-		size_t *rl;
-		int bad = 0;
+		struct dec_job *d = &dj[i];
+		d->w = &w[i];
+		d->pl = &pl[i];
 		if (w[i].ok < 0) {
 			w[i].ok = 0;
-			nfail++;
+			d->bad = 1;
 			continue;
 		}
-		rd = calloc(pl[i].nr + 1, sizeof *rd);
-		rl = calloc(pl[i].nr + 1, sizeof *rl);
-		for (j = 0; j < pl[i].nr; j++) {
-			struct http_req *q = &rq[k + j];
+		d->rd = calloc(pl[i].nr + 1, sizeof *d->rd);
+		d->rl = calloc(pl[i].nr + 1, sizeof *d->rl);
+		if (!d->rd || !d->rl) {
+			snprintf(w[i].error, sizeof w[i].error, "out of memory");
+			d->bad = 1;
+		}
+		for (j = 0; j < pl[i].nr; j++, k++) {
+			struct http_req *q = &rq[k];
 			w[i].requests += q->attempts > 0 ? (uint64_t)q->attempts : 1;
 			w[i].bytes += q->len;
-			if (!q->ok && !bad) {
+			if (!q->ok && !d->bad) {
 				snprintf(w[i].error, sizeof w[i].error, "%s", q->error);
-				bad = 1;
+				d->bad = 1;
 			}
-			if (rd && rl && q->ok) {
-				rd[j] = (const unsigned char *)q->data;
-				rl[j] = q->len;
+			if (!d->bad) {
+				d->rd[j] = (const unsigned char *)q->data;
+				d->rl[j] = q->len;
 			}
 		}
-		if (!rd || !rl) {
-			snprintf(w[i].error, sizeof w[i].error, "out of memory");
-			bad = 1;
-		}
-		if (!bad && decode(&w[i], &pl[i], rd, rl) == 0)
-			w[i].ok = 1;
-		else {
-			free(w[i].data);
-			w[i].data = NULL;
+	}
+	decode_all(dj, n);
+	for (i = 0; i < n; i++) {
+		if (!w[i].ok)
 			nfail++;
-		}
-		for (j = 0; j < pl[i].nr; j++)
-			http_req_clear(&rq[k + j]);
-		k += pl[i].nr;
-		free(rd);
-		free(rl);
+		free(dj[i].rd);
+		free(dj[i].rl);
 		plan_free(&pl[i]);
 	}
+	for (k = 0; k < nrq; k++)
+		http_req_clear(&rq[k]);
 	free(rq);
+	free(dj);
 	free(pl);
 	return (int)nfail;
 }
@@ -1299,6 +1367,7 @@ cog_read_mem(const unsigned char *buf, size_t len, struct cog_win *w)
 	w->data = NULL;
 	w->error[0] = '\0';
 	w->requests = w->bytes = w->inside = 0;
+	cog_codec_init();
 	if (make_plan(w, &p) < 0)
 		return -1;
 	rd = calloc(p.nr + 1, sizeof *rd);

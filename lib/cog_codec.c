@@ -138,6 +138,32 @@ lzw(const unsigned char *in, size_t inlen, unsigned char *out, size_t outlen,
 	return 0;
 }
 
+/*
+ * libdeflate (which libtiff and GDAL already load) inflates whole blocks two to
+ * three times faster than zlib; found with dlopen, so zlib stays the fallback
+ * and the build needs no extra link flag.
+ */
+typedef void *(*ld_alloc_fn)(void);
+typedef void (*ld_free_fn)(void *);
+typedef int (*ld_zlib_fn)(void *, const void *, size_t, void *, size_t, size_t *);
+static ld_alloc_fn ld_alloc;
+static ld_free_fn ld_free;
+static ld_zlib_fn ld_zlib;
+
+static void
+load_libdeflate(void)
+{
+	void *so = dlopen("libdeflate.so.0", RTLD_NOW | RTLD_LOCAL);
+
+	if (!so || getenv("S2VL_NO_LIBDEFLATE"))
+		return;
+	*(void **)&ld_alloc = dlsym(so, "libdeflate_alloc_decompressor");
+	*(void **)&ld_free = dlsym(so, "libdeflate_free_decompressor");
+	*(void **)&ld_zlib = dlsym(so, "libdeflate_zlib_decompress");
+	if (!ld_alloc || !ld_free || !ld_zlib)
+		ld_zlib = NULL;
+}
+
 static int
 deflate_(const unsigned char *in, size_t inlen, unsigned char *out, size_t outlen,
     char *err, size_t errlen)
@@ -145,6 +171,22 @@ deflate_(const unsigned char *in, size_t inlen, unsigned char *out, size_t outle
 	z_stream z;
 	int rc;
 
+	if (ld_zlib) {
+		void *d = ld_alloc();
+		size_t got = 0;
+		if (d) {
+			rc = ld_zlib(d, in, inlen, out, outlen, &got);
+			ld_free(d);
+			if (rc == 0 && got == outlen)
+				return 0;
+			if (rc == 1)	/* LIBDEFLATE_BAD_DATA */
+				return fail(err, errlen, "DEFLATE stream corrupt");
+			if (rc == 0)
+				return fail(err, errlen, "DEFLATE block short: %zu of %zu bytes",
+				    got, outlen);
+			/* More data than the block holds: zlib keeps what fits. */
+		}
+	}
 	memset(&z, 0, sizeof z);
 	if (inflateInit(&z) != Z_OK)
 		return fail(err, errlen, "zlib: cannot initialise");
@@ -201,6 +243,18 @@ zstd(const unsigned char *in, size_t inlen, unsigned char *out, size_t outlen,
 	if (n != outlen)
 		return fail(err, errlen, "ZSTD block short: %zu of %zu bytes", n, outlen);
 	return 0;
+}
+
+void
+cog_codec_init(void)
+{
+	static int done;
+
+	if (done)
+		return;
+	done = 1;
+	load_libdeflate();
+	cog_have_zstd();
 }
 
 int

@@ -21,6 +21,10 @@ int cog_decompress(int comp, const unsigned char *in, size_t inlen,
 int cog_unpredict(unsigned char *buf, size_t rows, size_t rowsamples, int stride,
     int bps8, int predictor, int swap, char *err, size_t errlen);
 
+/* Load the optional codec libraries (libdeflate, libzstd); call once before
+ * decoding from several threads. */
+void cog_codec_init(void);
+
 /* Whether ZSTD (50000) decoding is available in this process. */
 int cog_have_zstd(void);
 
