@@ -577,23 +577,25 @@ easy_get(struct http *h)
 {
 	CURL *e;
 
-	if (h->nidle > 0) {
-		e = h->idle[--h->nidle];
-		curl_easy_reset(e);
-		return e;
-	}
+	if (h->nidle > 0)
+		return h->idle[--h->nidle];
 	return curl_easy_init();
 }
 
-/* Back to the pool: at most max_parallel are kept, so a huge batch costs no more. */
+/*
+ * Back to the pool: at most max_parallel are kept, so a huge batch costs no
+ * more.  Reset at once, so that no idle handle points into a finished batch
+ * (error buffer, callbacks' data).
+ */
 static void
 easy_put(struct http *h, CURL *e)
 {
 	if (e == NULL)
 		return;
-	if (h->idle != NULL && h->nidle < (size_t)h->o.max_parallel)
+	if (h->idle != NULL && h->nidle < (size_t)h->o.max_parallel) {
+		curl_easy_reset(e);
 		h->idle[h->nidle++] = e;
-	else
+	} else
 		curl_easy_cleanup(e);
 }
 
