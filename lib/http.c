@@ -575,8 +575,6 @@ is_retry_code(CURLcode c)
 static CURL *
 easy_get(struct http *h)
 {
-	CURL *e;
-
 	if (h->nidle > 0)
 		return h->idle[--h->nidle];
 	return curl_easy_init();
