@@ -21,8 +21,12 @@ each without and with 50 ms time to first byte, every leg under
 largest process) with requests and bytes counted from nginx's access log.
 Prints the table and the target checks; also writes them to WORK/results.txt.
 
+The legs run in BENCH_ROUNDS interleaved rounds, each over every ROUNDS-th
+POI, so that load from other processes is spread over all legs alike (the
+warm cog-read legs so read the header once per round, not once).
+
 Environment: BENCH_POIS (200), BENCH_WHOLE (chips for the whole-file leg, 40),
-BENCH_LATENCY_MS (50), BENCH_SIZE (window side, 512).
+BENCH_LATENCY_MS (50), BENCH_SIZE (window side, 512), BENCH_ROUNDS (2).
 """
 import json
 import os
@@ -45,6 +49,7 @@ NPOI = int(os.environ.get("BENCH_POIS", "200"))
 NWHOLE = int(os.environ.get("BENCH_WHOLE", "40"))
 LAT = float(os.environ.get("BENCH_LATENCY_MS", "50"))
 SIZE = int(os.environ.get("BENCH_SIZE", "512"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 N = 10980
 X0, Y0, RES = 300000.0, 5900040.0, 10.0  # the COG's grid (T33UUU)
 GDAL_ENV = {
@@ -112,14 +117,14 @@ def pois():
     res = []
     for i, (c, r) in enumerate(out):
         lon, lat, _ = ct.TransformPoint(X0 + (c + 0.3) * RES, Y0 - (r + 0.3) * RES)
-        res.append({"id": "poi_%06d" % i, "col": c, "row": r, "lon": lon, "lat": lat})
+        res.append({"i": i, "id": "poi_%06d" % i, "col": c, "row": r, "lon": lon, "lat": lat})
     return res
 
 
 def records(path, P, url, cold=False):
     with open(path, "w") as f:
-        for i, p in enumerate(P):
-            href = "%s/c/%03d.tif" % (url, i) if cold else url + "/s2.tif"
+        for p in P:
+            href = "%s/c/%03d.tif" % (url, p["i"]) if cold else url + "/s2.tif"
             f.write(json.dumps({
                 "poi_id": p["id"], "lon": p["lon"], "lat": p["lat"],
                 "scene": {"id": "S2_BENCH_T33UUU", "crs": "EPSG:32633",
@@ -325,25 +330,51 @@ def run(ng, pport):
 
     oracle(P, W, recs)
 
-    results = {}
+    # Every leg runs in ROUNDS interleaved rounds over a stripe of the POIs
+    # (every ROUNDS-th), leg order reversed in odd rounds, so a burst of load
+    # from other processes on the machine hits all legs alike.
+    legs = []
     for lat, url in ((0, direct), (LAT, slow)):
         tag = "%dms" % lat
-        rows = [
-            cogread(ng, "cog-read -j1 " + tag, P, url, 1),
-            cogread(ng, "cog-read -j16 " + tag, P, url, 16),
-            cogread(ng, "cog-read -j16 cold " + tag, P, url, 16, cold=True),
-            gdal(ng, "gdal " + tag, W, url),
-            whole(ng, "whole-file " + tag, NWHOLE, url),
+        legs += [
+            ("cog-read -j1 " + tag, lambda p, w, n, u=url: cogread(ng, "", p, u, 1)),
+            ("cog-read -j16 " + tag, lambda p, w, n, u=url: cogread(ng, "", p, u, 16)),
+            ("cog-read -j16 cold " + tag,
+             lambda p, w, n, u=url: cogread(ng, "", p, u, 16, cold=True)),
+            ("gdal " + tag, lambda p, w, n, u=url: gdal(ng, "", w, u)),
+            ("whole-file " + tag, lambda p, w, n, u=url: whole(ng, "", n, u)),
         ]
+    acc = {name: {"name": name, "chips": 0, "wall": 0.0, "cpu": 0.0, "rss": 0, "req": 0,
+                  "bytes": 0, "conns": 0, "status": 0} for name, _ in legs}
+    t0 = time.monotonic()
+    for k in range(ROUNDS):
+        idx = list(range(k, NPOI, ROUNDS))
+        p, w = [P[i] for i in idx], [W[i] for i in idx]
+        n = NWHOLE // ROUNDS + (1 if k < NWHOLE % ROUNDS else 0)
+        for name, fn in (legs if k % 2 == 0 else legs[::-1]):
+            if name.startswith("whole") and n == 0:
+                continue
+            r = fn(p, w, n)
+            a = acc[name]
+            for key in ("chips", "wall", "cpu", "req", "bytes", "conns"):
+                a[key] += r[key]
+            a["rss"] = max(a["rss"], r["rss"])
+            a["status"] |= r["status"]
+        print("round %d of %d done, %.0f s, load average %.2f" % (
+            k + 1, ROUNDS, time.monotonic() - t0, os.getloadavg()[0]), file=sys.stderr)
+    results = {}
+    for lat in (0, LAT):
+        rows = [acc[name] for name, _ in legs if name.endswith(" %dms" % lat)]
         results[lat] = rows
         say()
-        say("latency %g ms (time to first byte of every response); load average now %.2f" % (
-            lat, os.getloadavg()[0]))
+        say("latency %g ms (time to first byte of every response)" % lat)
         table(rows, rows[3], rows[4])
         for r in rows:
             if r["status"]:
                 say("!! %s failed" % r["name"])
     say()
+    say("legs took %.0f s in %d interleaved rounds; load average at the end %.2f" % (
+        time.monotonic() - t0, ROUNDS, os.getloadavg()[0]))
     checks(results, touched)
 
 
