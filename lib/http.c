@@ -7,6 +7,10 @@
  * http_fetch calls, so connections, DNS answers and TLS sessions are reused
  * from one batch to the next.  Nothing here is global except the one-time
  * curl_global_init.
+ *
+ * TLS peers are checked against the system's CA bundle, or against the file
+ * named by CURL_CA_BUNDLE or SSL_CERT_FILE when set (as curl(1) does): for
+ * proxies that re-sign traffic, and for tests against a local HTTPS server.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +44,7 @@ struct http {
 	CURLSH *share;
 	struct http_stats st;
 	uint64_t rng;		/* jitter only: never reaches any output */
+	char *ca_file;		/* CURL_CA_BUNDLE or SSL_CERT_FILE, else NULL */
 	CURL **idle;		/* easy handles kept for the next transfers */
 	size_t nidle;
 };
@@ -117,6 +122,7 @@ http_new(const struct http_opts *o)
 {
 	struct http *h;
 	struct timespec ts;
+	const char *ca;
 
 	pthread_once(&curl_once, curl_init_once);
 	if (!curl_init_ok)
@@ -158,6 +164,11 @@ http_new(const struct http_opts *o)
 		curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 		curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 	}
+	if ((ca = getenv("CURL_CA_BUNDLE")) != NULL || (ca = getenv("SSL_CERT_FILE")) != NULL)
+		if (*ca != '\0' && (h->ca_file = strdup(ca)) == NULL) {
+			http_free(h);
+			return NULL;
+		}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	h->rng = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^
 	    ((uint64_t)getpid() << 40) ^ (uintptr_t)h;
@@ -177,6 +188,7 @@ http_free(struct http *h)
 	curl_multi_cleanup(h->multi);
 	if (h->share != NULL)
 		curl_share_cleanup(h->share);
+	free(h->ca_file);
 	free(h);
 }
 
@@ -638,6 +650,8 @@ start_xfer(struct http *h, struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	if (h->ca_file != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, h->ca_file);
 	if (h->share != NULL)
 		curl_easy_setopt(e, CURLOPT_SHARE, h->share);
 	if (x->is_range) {

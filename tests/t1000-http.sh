@@ -13,10 +13,49 @@ at_exit "kill $FPID 2>/dev/null"
 wait_port "$FPORT" || { echo "not ok - flaky.py did not start"; exit 1; }
 FLAKY=http://127.0.0.1:$FPORT
 
+# nginx over HTTPS with HTTP/2, a throwaway certificate for 127.0.0.1, and a log that
+# names the connection and the protocol of every request.
+H2=$T/h2
+mkdir -p "$H2"
+H2_URL=
+if command -v openssl >/dev/null &&
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$H2/key.pem" -out "$H2/cert.pem" \
+    -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null; then
+	H2_PORT=$(free_port)
+	cat >"$H2/nginx.conf" <<NGX
+daemon on;
+$( [ "$(id -u)" = 0 ] && echo 'user root;')
+pid $H2/nginx.pid;
+error_log $H2/error.log;
+worker_processes 1;
+events { worker_connections 256; }
+http {
+	log_format h2log '\$connection "\$request" \$status \$server_protocol';
+	access_log $H2/access.log h2log;
+	client_body_temp_path $H2;
+	proxy_temp_path $H2;
+	fastcgi_temp_path $H2;
+	uwsgi_temp_path $H2;
+	scgi_temp_path $H2;
+	server {
+		listen 127.0.0.1:$H2_PORT ssl http2;
+		ssl_certificate $H2/cert.pem;
+		ssl_certificate_key $H2/key.pem;
+		root $DATA;
+		location / { }
+	}
+}
+NGX
+	if nginx -c "$H2/nginx.conf" -e "$H2/error.log"; then
+		at_exit "kill \$(cat $H2/nginx.pid 2>/dev/null) 2>/dev/null"
+		wait_port "$H2_PORT" && H2_URL=https://127.0.0.1:$H2_PORT
+	fi
+fi
+
 # The unit binary prints its own ok/not ok lines, tallied with ours.
 start=$(date +%s)
 S2VL_TEST_URL=$NGINX_URL S2VL_TEST_FILE=$DATA/B04.tif S2VL_TEST_FLAKY=$FLAKY \
-	"$S2VL_UNIT/test_http"
+	S2VL_TEST_H2_URL=$H2_URL CURL_CA_BUNDLE=$H2/cert.pem "$S2VL_UNIT/test_http"
 end=$(date +%s)
 
 # nginx logs a request after it has sent the answer: give the last lines a moment.
@@ -36,6 +75,18 @@ check 'nginx saw one GET per request, ranges as asked' '
 	test "$(grep -c "nope.tif" "$NGINX_LOG")" -eq 1 &&
 	grep -q "\"bytes=7000-7999\"" "$NGINX_LOG"
 '
+if [ -n "$H2_URL" ]; then
+	check 'HTTPS: all 120 ranges over HTTP/2 on one connection, across two batches' '
+		i=0
+		while [ "$(grep -c . "$H2/access.log")" -lt 120 ] && [ $i -lt 40 ]; do
+			sleep 0.05; i=$((i + 1))
+		done
+		test "$(grep -c " 206 HTTP/2.0$" "$H2/access.log")" -eq 120 &&
+		test "$(cut -d" " -f1 "$H2/access.log" | sort -u | wc -l)" -eq 1
+	'
+else
+	echo "ok - # SKIP HTTPS/HTTP2: no openssl or nginx without TLS"
+fi
 check 'flaky.py: 429 twice then ok = 3 requests' 'test "$(count 2/a)" -eq 3'
 check 'flaky.py: Retry-After as HTTP-date = 2 requests' 'test "$(count 1/b)" -eq 2'
 check 'flaky.py: 500 twice then ok = 3 requests' 'test "$(count 2/c)" -eq 3'

@@ -5,6 +5,7 @@
  *	S2VL_TEST_URL	nginx serving the folder that holds S2VL_TEST_FILE
  *	S2VL_TEST_FILE	a local file; its basename is fetched from both servers
  *	S2VL_TEST_FLAKY	tests/servers/flaky.py
+ *	S2VL_TEST_H2_URL	nginx over HTTPS with HTTP/2 (CURL_CA_BUNDLE names its certificate)
  *
  * Without them only the offline checks run.
  */
@@ -267,6 +268,63 @@ online_nginx(const char *base, const char *file)
 	free(want);
 }
 
+/*
+ * HTTPS with HTTP/2 (nginx, a throwaway certificate named by CURL_CA_BUNDLE):
+ * two batches of ranges; t1000-http.sh then reads nginx's log to see that all
+ * went over HTTP/2 on one connection.
+ */
+static void
+online_h2(const char *base, const char *file)
+{
+	char url[1024], *want;
+	const char *name;
+	struct http *h;
+	struct http_req rq[60];
+	size_t wlen, i, b;
+	int nf, bad = 0;
+
+	if ((want = slurp(file, &wlen)) == NULL) {
+		CHECK(0, "read %s", file);
+		return;
+	}
+	name = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+	snprintf(url, sizeof url, "%s/%s", base, name);
+	h = new_http(1, 20, 0.05);
+	for (b = 0; b < 2; b++) {
+		memset(rq, 0, sizeof rq);
+		for (i = 0; i < 60; i++) {
+			rq[i].url = url;
+			rq[i].range_start = (i * 37813 + b * 999) % (wlen - 5000);
+			rq[i].range_len = 1000 + i * 61;
+		}
+		nf = http_fetch(h, rq, 60);
+		for (i = 0; i < 60; i++) {
+			if (!rq[i].ok || rq[i].status != 206 || rq[i].len != rq[i].range_len ||
+			    memcmp(rq[i].data, want + rq[i].range_start, rq[i].len) != 0) {
+				if (!bad)
+					printf("# h2 range %zu: %s\n", i, rq[i].error);
+				bad++;
+			}
+			http_req_clear(&rq[i]);
+		}
+		CHECK(nf == 0 && bad == 0, "HTTPS/HTTP2 batch %zu: 60 ranges match the file", b + 1);
+	}
+	http_free(h);
+
+	/* Without the bundle the certificate is refused: TLS checks are on. */
+	unsetenv("CURL_CA_BUNDLE");
+	unsetenv("SSL_CERT_FILE");
+	h = new_http(2, 20, 0.05);
+	memset(rq, 0, sizeof rq);
+	rq[0].url = url;
+	nf = http_fetch(h, rq, 1);
+	CHECK(nf == 1 && rq[0].attempts == 1 && strstr(rq[0].error, "certificate") != NULL,
+	    "an unknown certificate is refused, not retried: %s", rq[0].error);
+	http_req_clear(&rq[0]);
+	http_free(h);
+	free(want);
+}
+
 /* A 302 from flaky.py to nginx: followed, with the Range, like a signed-URL hand-off. */
 static void
 online_redirect(const char *flaky, const char *nginx, const char *file)
@@ -465,5 +523,7 @@ main(void)
 		online_flaky(flaky, file);
 	if (flaky != NULL && url != NULL && file != NULL)
 		online_redirect(flaky, url, file);
+	if (getenv("S2VL_TEST_H2_URL") != NULL && file != NULL)
+		online_h2(getenv("S2VL_TEST_H2_URL"), file);
 	UNIT_DONE();
 }
