@@ -380,5 +380,7 @@ main(int argc, char **argv)
 		}
 		tool_emit(&t, &r);
 	}
+	/* After a broken frame r holds what was half read (zeroed at EOF). */
+	rec_free(&r);
 	return tool_finish(&t);
 }

@@ -532,5 +532,7 @@ main(int argc, char **argv)
 		}
 		rec_free(&r);
 	}
+	/* After a broken frame r holds what was half read (zeroed at EOF). */
+	rec_free(&r);
 	return tool_finish(&t);
 }
