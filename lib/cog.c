@@ -490,13 +490,13 @@ void
 cog_ref(struct cog *c)
 {
 	if (c)
-		c->refs++;
+		__atomic_add_fetch(&c->refs, 1, __ATOMIC_RELAXED);
 }
 
 void
 cog_unref(struct cog *c)
 {
-	if (c && --c->refs <= 0)
+	if (c && __atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL) <= 0)
 		cog_free_(c);
 }
 
@@ -1208,17 +1208,113 @@ decode(struct cog_win *w, const struct plan *p, const unsigned char *const *rdat
 	return 0;
 }
 
-/* Decoding the windows of a batch on every core: each window is independent. */
-struct dec_job {
-	struct cog_win *w;
-	struct plan *pl;
-	const unsigned char **rd;
+/* What cog_fetch_many leaves for cog_decode_many in w->priv. */
+struct fetched {
+	struct plan pl;
+	unsigned char **rd;	/* fetched bytes of each range, owned */
 	size_t *rl;
 	int bad;
 };
 
+static void
+fetched_free(struct cog_win *w)
+{
+	struct fetched *f = w->priv;
+
+	if (!f)
+		return;
+	for (size_t j = 0; f->rd && j < f->pl.nr; j++)
+		free(f->rd[j]);
+	free(f->rd);
+	free(f->rl);
+	plan_free(&f->pl);
+	free(f);
+	w->priv = NULL;
+}
+
+int
+cog_fetch_many(struct http *h, struct cog_win *w, size_t n)
+{
+	struct http_req *rq;
+	size_t i, j, k, nrq = 0, nfail = 0;
+
+	for (i = 0; i < n; i++) {
+		struct fetched *f;
+		w[i].ok = 0;
+		w[i].data = NULL;
+		w[i].error[0] = '\0';
+		w[i].requests = w[i].bytes = w[i].inside = 0;
+		w[i].priv = f = calloc(1, sizeof *f);
+		if (!f) {
+			snprintf(w[i].error, sizeof w[i].error, "out of memory");
+			continue;
+		}
+		if (!w[i].cog) {
+			snprintf(w[i].error, sizeof w[i].error, "no file");
+			f->bad = 1;
+		} else if (make_plan(&w[i], &f->pl) < 0)
+			f->bad = 1;
+		else {
+			f->rd = calloc(f->pl.nr + 1, sizeof *f->rd);
+			f->rl = calloc(f->pl.nr + 1, sizeof *f->rl);
+			if (!f->rd || !f->rl) {
+				snprintf(w[i].error, sizeof w[i].error, "out of memory");
+				f->bad = 1;
+			} else
+				nrq += f->pl.nr;
+		}
+	}
+	rq = calloc(nrq ? nrq : 1, sizeof *rq);
+	if (!rq) {
+		for (i = 0; i < n; i++) {
+			fetched_free(&w[i]);
+			snprintf(w[i].error, sizeof w[i].error, "out of memory");
+		}
+		return (int)n;
+	}
+	for (i = 0, k = 0; i < n; i++) {
+		struct fetched *f = w[i].priv;
+		if (!f || f->bad)
+			continue;
+		for (j = 0; j < f->pl.nr; j++, k++) {
+			rq[k].url = w[i].cog->url;
+			rq[k].range_start = f->pl.r[j].off;
+			rq[k].range_len = f->pl.r[j].len;
+			rq[k].max_bytes = f->pl.r[j].len + 1024;
+		}
+	}
+	if (nrq)
+		http_fetch(h, rq, nrq);
+	for (i = 0, k = 0; i < n; i++) {
+		struct fetched *f = w[i].priv;
+		if (!f || f->bad) {
+			nfail++;
+			continue;
+		}
+		for (j = 0; j < f->pl.nr; j++, k++) {
+			struct http_req *q = &rq[k];
+			w[i].requests += q->attempts > 0 ? (uint64_t)q->attempts : 1;
+			w[i].bytes += q->len;
+			if (!q->ok && !f->bad) {
+				snprintf(w[i].error, sizeof w[i].error, "%s", q->error);
+				f->bad = 1;
+			}
+			/* The bytes move to the window; http_req_clear frees nothing more. */
+			f->rd[j] = (unsigned char *)q->data;
+			f->rl[j] = q->len;
+			q->data = NULL;
+			http_req_clear(q);
+		}
+		if (f->bad)
+			nfail++;
+	}
+	free(rq);
+	return (int)nfail;
+}
+
+/* Decoding the windows of a batch on every core: each window is independent. */
 struct dec_pool {
-	struct dec_job *jobs;
+	struct cog_win *w;
 	size_t n, next;
 	pthread_mutex_t mu;
 };
@@ -1235,23 +1331,26 @@ dec_worker(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (i >= p->n)
 			return NULL;
-		struct dec_job *d = &p->jobs[i];
-		if (!d->bad && decode(d->w, d->pl, d->rd, d->rl) == 0)
-			d->w->ok = 1;
+		struct cog_win *w = &p->w[i];
+		struct fetched *f = w->priv;
+		if (f && !f->bad && decode(w, &f->pl, (const unsigned char *const *)f->rd,
+		    f->rl) == 0)
+			w->ok = 1;
 		else {
-			free(d->w->data);
-			d->w->data = NULL;
+			free(w->data);
+			w->data = NULL;
 		}
+		fetched_free(w);
 	}
 }
 
-static void
-decode_all(struct dec_job *jobs, size_t n)
+int
+cog_decode_many(struct cog_win *w, size_t n)
 {
-	struct dec_pool p = { jobs, n, 0, PTHREAD_MUTEX_INITIALIZER };
+	struct dec_pool p = { w, n, 0, PTHREAD_MUTEX_INITIALIZER };
 	pthread_t th[COG_MAX_THREADS];
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t nt = ncpu > 1 ? (size_t)ncpu : 1, k, started = 0;
+	size_t nt = ncpu > 1 ? (size_t)ncpu : 1, k, started = 0, nfail = 0;
 
 	cog_codec_init();
 	if (nt > COG_MAX_THREADS)
@@ -1265,94 +1364,17 @@ decode_all(struct dec_job *jobs, size_t n)
 	for (k = 0; k < started; k++)
 		pthread_join(th[k], NULL);
 	pthread_mutex_destroy(&p.mu);
+	for (k = 0; k < n; k++)
+		if (!w[k].ok)
+			nfail++;
+	return (int)nfail;
 }
 
 int
 cog_read_many(struct http *h, struct cog_win *w, size_t n)
 {
-	struct plan *pl = calloc(n ? n : 1, sizeof *pl);
-	struct dec_job *dj = calloc(n ? n : 1, sizeof *dj);
-	struct http_req *rq;
-	size_t i, j, k, nrq = 0, nfail = 0;
-
-	if (!pl || !dj) {
-		free(pl);
-		free(dj);
-		return (int)n;
-	}
-	for (i = 0; i < n; i++) {
-		w[i].ok = 0;
-		w[i].data = NULL;
-		w[i].error[0] = '\0';
-		w[i].requests = w[i].bytes = w[i].inside = 0;
-		if (make_plan(&w[i], &pl[i]) == 0)
-			nrq += pl[i].nr;
-		else
-			w[i].ok = -1;
-	}
-	rq = calloc(nrq ? nrq : 1, sizeof *rq);
-	if (!rq) {
-		for (i = 0; i < n; i++)
-			plan_free(&pl[i]);
-		free(pl);
-		free(dj);
-		return (int)n;
-	}
-	for (i = 0, k = 0; i < n; i++) {
-		if (w[i].ok < 0)
-			continue;
-		for (j = 0; j < pl[i].nr; j++, k++) {
-			rq[k].url = w[i].cog->url;
-			rq[k].range_start = pl[i].r[j].off;
-			rq[k].range_len = pl[i].r[j].len;
-			rq[k].max_bytes = pl[i].r[j].len + 1024;
-		}
-	}
-	if (nrq)
-		http_fetch(h, rq, nrq);
-	for (i = 0, k = 0; i < n; i++) {
-		struct dec_job *d = &dj[i];
-		d->w = &w[i];
-		d->pl = &pl[i];
-		if (w[i].ok < 0) {
-			w[i].ok = 0;
-			d->bad = 1;
-			continue;
-		}
-		d->rd = calloc(pl[i].nr + 1, sizeof *d->rd);
-		d->rl = calloc(pl[i].nr + 1, sizeof *d->rl);
-		if (!d->rd || !d->rl) {
-			snprintf(w[i].error, sizeof w[i].error, "out of memory");
-			d->bad = 1;
-		}
-		for (j = 0; j < pl[i].nr; j++, k++) {
-			struct http_req *q = &rq[k];
-			w[i].requests += q->attempts > 0 ? (uint64_t)q->attempts : 1;
-			w[i].bytes += q->len;
-			if (!q->ok && !d->bad) {
-				snprintf(w[i].error, sizeof w[i].error, "%s", q->error);
-				d->bad = 1;
-			}
-			if (!d->bad) {
-				d->rd[j] = (const unsigned char *)q->data;
-				d->rl[j] = q->len;
-			}
-		}
-	}
-	decode_all(dj, n);
-	for (i = 0; i < n; i++) {
-		if (!w[i].ok)
-			nfail++;
-		free(dj[i].rd);
-		free(dj[i].rl);
-		plan_free(&pl[i]);
-	}
-	for (k = 0; k < nrq; k++)
-		http_req_clear(&rq[k]);
-	free(rq);
-	free(dj);
-	free(pl);
-	return (int)nfail;
+	cog_fetch_many(h, w, n);
+	return cog_decode_many(w, n);
 }
 
 int
@@ -1403,4 +1425,5 @@ cog_win_clear(struct cog_win *w)
 {
 	free(w->data);
 	w->data = NULL;
+	fetched_free(w);
 }

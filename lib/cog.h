@@ -84,7 +84,8 @@ void cog_ref(struct cog *c);
 void cog_unref(struct cog *c);		/* frees at zero; NULL is fine */
 
 /* Bounded LRU of parsed headers per URL, so a second window in a scene costs
- * only its tile requests. */
+ * only its tile requests.  Use a cache from one thread at a time (cog_ref and
+ * cog_unref themselves are atomic). */
 struct cog_cache;
 struct cog_cache *cog_cache_new(size_t max_entries);
 void cog_cache_free(struct cog_cache *cc);
@@ -116,10 +117,17 @@ struct cog_win {
 	char error[256];
 	uint64_t requests, bytes;
 	uint64_t inside;		/* window pixels that lie inside the image */
+	void *priv;			/* fetched bytes between the two halves below */
 };
-/* Returns the number of windows that failed. */
+/* Returns the number of windows that failed.  A window whose cog is NULL is
+ * skipped (not ok). */
 int cog_read_many(struct http *h, struct cog_win *w, size_t n);
-void cog_win_clear(struct cog_win *w);	/* frees data */
+/* cog_read_many in its two halves, so a caller can fetch the next batch on one
+ * thread while this one decodes on another: plan and fetch (keeps the bytes in
+ * w->priv), then decode (frees them).  Each returns the windows that failed. */
+int cog_fetch_many(struct http *h, struct cog_win *w, size_t n);
+int cog_decode_many(struct cog_win *w, size_t n);
+void cog_win_clear(struct cog_win *w);	/* frees data (and fetched bytes) */
 
 /* The same on a file held whole in memory (tests, local tools).  0 ok, -1 err. */
 int cog_read_mem(const unsigned char *buf, size_t len, struct cog_win *w);

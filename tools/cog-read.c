@@ -10,6 +10,7 @@
  */
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -474,72 +475,104 @@ job_finish(struct job *j, struct cog_open *op, struct cog_win *w, double t0)
 		job_fail(j, "coverage %.4f below --min-coverage %g", cov, O.min_coverage);
 }
 
-static void
-run_batch(struct job *js, size_t n)
-{
-	size_t i, k, nopen = 0, nwin = 0;
+/* A batch of -j records: fetched on one thread while the batch before it decodes. */
+struct batch {
+	struct job *js;
+	size_t n;
 	struct cog_open *op;
 	struct cog_win *w;
-	double t0 = now_seconds();
+	size_t nopen, nwin;
+	double t0;
+};
 
-	for (i = 0; i < n; i++)
+/* Phases 1 and 2: every header of the batch at once, then every window's tiles
+ * at once.  Runs on the fetch thread: it alone uses H, Cache and the PROJ
+ * transforms; it touches only this batch's records. */
+static void *
+fetch_batch(void *arg)
+{
+	struct batch *b = arg;
+	struct job *js = b->js;
+	size_t i, k;
+
+	b->t0 = now_seconds();
+	b->nopen = b->nwin = 0;
+	for (i = 0; i < b->n; i++)
 		if (!js[i].bad) {
 			js[i].opened = 1;
-			js[i].open0 = nopen;
-			js[i].win0 = nwin;
-			nopen += js[i].nassets + (size_t)O.scl;
-			nwin += js[i].nassets + (size_t)O.scl;
+			js[i].open0 = b->nopen;
+			js[i].win0 = b->nwin;
+			b->nopen += js[i].nassets + (size_t)O.scl;
+			b->nwin += js[i].nassets + (size_t)O.scl;
 		}
-	op = calloc(nopen + 1, sizeof *op);
-	w = calloc(nwin + 1, sizeof *w);
-	if (!op || !w)
-		tool_fatal(&T, "out of memory");
-	for (i = 0; i < n; i++)
-		if (!js[i].bad)
+	b->op = calloc(b->nopen + 1, sizeof *b->op);
+	b->w = calloc(b->nwin + 1, sizeof *b->w);
+	if (!b->op || !b->w) {
+		free(b->op);
+		free(b->w);
+		b->op = NULL;
+		b->w = NULL;
+		return NULL;
+	}
+	for (i = 0; i < b->n; i++)
+		if (js[i].opened)
 			for (k = 0; k < js[i].nassets + (size_t)O.scl; k++)
-				op[js[i].open0 + k].url = href_of(&js[i], k);
-	/* Phase 1: every header of the batch at once. */
-	cog_open_many(H, Cache, op, nopen);
-	for (i = 0; i < n; i++)
-		if (!js[i].bad)
-			job_plan(&js[i], op, w);
-	/* Windows of failed records are left empty: nothing to fetch for them. */
-	for (i = 0; i < n; i++)
+				b->op[js[i].open0 + k].url = href_of(&js[i], k);
+	cog_open_many(H, Cache, b->op, b->nopen);
+	for (i = 0; i < b->n; i++)
+		if (js[i].opened)
+			job_plan(&js[i], b->op, b->w);
+	/* Records that failed fetch nothing more: their windows have no file. */
+	for (i = 0; i < b->n; i++)
 		if (js[i].bad && js[i].opened)
 			for (k = 0; k < js[i].nassets + (size_t)O.scl; k++)
-				w[js[i].win0 + k].cog = NULL;
-	/* Phases 2 and 3: every window's tiles at once, then decode. */
-	{
-		struct cog_win *live = calloc(nwin + 1, sizeof *live);
-		size_t *back = calloc(nwin + 1, sizeof *back), nl = 0;
-		if (!live || !back)
-			tool_fatal(&T, "out of memory");
-		for (k = 0; k < nwin; k++)
-			if (w[k].cog) {
-				back[nl] = k;
-				live[nl++] = w[k];
-			}
-		cog_read_many(H, live, nl);
-		for (k = 0; k < nl; k++)
-			w[back[k]] = live[k];
-		free(live);
-		free(back);
-	}
-	for (i = 0; i < n; i++) {
-		struct job *j = &js[i];
+				b->w[js[i].win0 + k].cog = NULL;
+	cog_fetch_many(H, b->w, b->nwin);
+	return NULL;
+}
+
+/* Phase 3 and output, on the main thread, in input order. */
+static void
+finish_batch(struct batch *b)
+{
+	size_t i, k;
+
+	if (!b->op)
+		tool_fatal(&T, "out of memory");
+	cog_decode_many(b->w, b->nwin);
+	for (i = 0; i < b->n; i++) {
+		struct job *j = &b->js[i];
 		if (j->opened)
-			job_finish(j, op, w, t0);
+			job_finish(j, b->op, b->w, b->t0);
 		if (j->bad)
 			tool_reject(&T, &j->r, "%s", j->why);
 		else
 			tool_emit(&T, &j->r);
 	}
-	for (k = 0; k < nwin; k++)
-		cog_win_clear(&w[k]);
-	for (k = 0; k < nopen; k++)
-		cog_unref(op[k].cog);
-	free(op);
-	free(w);
+	for (k = 0; k < b->nwin; k++)
+		cog_win_clear(&b->w[k]);
+	for (k = 0; k < b->nopen; k++)
+		cog_unref(b->op[k].cog);
+	free(b->op);
+	free(b->w);
+	b->op = NULL;
+	b->w = NULL;
+}
+
+/* Read up to -j records into b; 0 at the end of the input. */
+static size_t
+read_batch(struct batch *b)
+{
+	size_t n;
+
+	for (n = 0; n < (size_t)T.jobs; n++) {
+		memset(&b->js[n], 0, sizeof b->js[n]);
+		if (!tool_next(&T, &b->js[n].r))
+			break;
+		job_start(&b->js[n]);
+	}
+	b->n = n;
+	return n;
 }
 
 static void
@@ -563,10 +596,8 @@ int
 main(int argc, char **argv)
 {
 	struct http_opts ho;
-	struct job *js;
 	static char defassets[] = "red,green,blue";
 	int ch, have_assets = 0;
-	size_t n;
 
 	tool_init(&T, "cog-read", usage);
 	T.jobs = 8;
@@ -631,22 +662,32 @@ main(int argc, char **argv)
 		tool_fatal(&T, "cannot set up HTTP");
 	if ((Cache = cog_cache_new((size_t)O.cache)) == NULL)
 		tool_fatal(&T, "out of memory");
-	if ((js = calloc((size_t)T.jobs, sizeof *js)) == NULL)
+	struct batch bt[2];
+	pthread_t th;
+	int cur = 0;
+	memset(bt, 0, sizeof bt);
+	if ((bt[0].js = calloc((size_t)T.jobs, sizeof *bt[0].js)) == NULL ||
+	    (bt[1].js = calloc((size_t)T.jobs, sizeof *bt[1].js)) == NULL)
 		tool_fatal(&T, "out of memory");
-	for (;;) {
-		for (n = 0; n < (size_t)T.jobs; n++) {
-			memset(&js[n], 0, sizeof js[n]);
-			if (!tool_next(&T, &js[n].r))
+	/* Batch k+1 is read and fetched while batch k decodes and is written. */
+	if (read_batch(&bt[cur]) > 0) {
+		if (pthread_create(&th, NULL, fetch_batch, &bt[cur]) != 0)
+			tool_fatal(&T, "cannot start the fetch thread");
+		for (;;) {
+			struct batch *b = &bt[cur], *nb = &bt[!cur];
+			int more;
+			pthread_join(th, NULL);
+			more = b->n == (size_t)T.jobs && read_batch(nb) > 0;
+			if (more && pthread_create(&th, NULL, fetch_batch, nb) != 0)
+				tool_fatal(&T, "cannot start the fetch thread");
+			finish_batch(b);
+			if (!more)
 				break;
-			job_start(&js[n]);
+			cur = !cur;
 		}
-		if (n == 0)
-			break;
-		run_batch(js, n);
-		if (n < (size_t)T.jobs)
-			break;
 	}
-	free(js);
+	free(bt[0].js);
+	free(bt[1].js);
 	cog_cache_free(Cache);
 	for (size_t i = 0; i < nxf; i++)
 		geo_xform_free(Xf[i].x);
