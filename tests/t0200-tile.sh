@@ -72,6 +72,37 @@ check 'image only, unusual sizes (300/170 -> 97): valid fraction from the image'
 	tile --size 300 --stride 170 --out 97 --min-valid-fraction 0 <$T/s2.raw >$T/s2.out &&
 	$OR --size 300 --stride 170 --out 97 --min-valid-fraction 0 $T/s2.raw $T/s2.out >$T/s2.log &&
 	grep -q "s2: 25 windows, 25 kept" $T/s2.log'
+check 'image + scl (SCL brought to the 100 m grid by GDAL): scl nearest, never averaged' '
+	gdal_translate -q -r nearest -outsize 1098 1098 $S2/SCL.tif $T/scl100.tif &&
+	$MK --poi scl --window 0,0,1098,1098 \
+	    --raster image=red:$S2/B04.tif,green:$S2/B03.tif,blue:$S2/B02.tif \
+	    --raster scl=scl:$T/scl100.tif >$T/scl.rec &&
+	tile --size 300 --stride 250 --out 97 <$T/scl.rec >$T/scl.out &&
+	$OR --size 300 --stride 250 --out 97 $T/scl.rec $T/scl.out >$T/scl.log &&
+	grep -q "scl: 16 windows, 16 kept" $T/scl.log &&
+	$PY -c "
+import sys; sys.path.insert(0, \"$TOP/tests\"); import recio, numpy as np
+(h, a), = recio.read(\"$T/scl.rec\")
+classes = set(np.unique(a[\"scl\"]))
+for g, o in recio.read(\"$T/scl.out\"):
+    assert set(np.unique(o[\"scl\"])) <= classes
+"'
+check 'float32 imagery with NaN nodata: masked filter = oracle, NaN stays nodata' '
+	$PY -c "
+import sys; sys.path.insert(0, \"$TOP/tests\"); import recio, numpy as np
+(h, a), = recio.read(\"$T/s2.raw\")[:1]
+h[\"poi_id\"] = \"f32\"; h[\"rasters\"][0].update(dtype=\"float32\", nodata=\"nan\")
+v = a[\"image\"].astype(np.float32) * np.float32(1e-4)
+v[:, 100:400, 250:300] = np.nan
+recio.write(open(\"$T/f32.rec\", \"wb\"), h, [v])" &&
+	tile --size 512 --stride 293 <$T/f32.rec >$T/f32.out &&
+	$OR --size 512 --stride 293 $T/f32.rec $T/f32.out >$T/f32.log &&
+	grep -q "f32: 9 windows, 9 kept" $T/f32.log &&
+	$PY -c "
+import sys; sys.path.insert(0, \"$TOP/tests\"); import recio, numpy as np
+g, o = recio.read(\"$T/f32.out\")[0]
+assert np.isnan(o[\"image\"]).any() and g[\"rasters\"][0][\"nodata\"] == \"nan\"
+"'
 check '--out equal to --size copies the window' '
 	tile --size 256 --stride 512 --out 256 <$T/hav.rec >$T/copy.out &&
 	$OR --size 256 --stride 512 --out 256 $T/hav.rec $T/copy.out'
