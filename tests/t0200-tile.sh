@@ -34,8 +34,12 @@ check 'bad options exit 2 with a message' '
 check 'defaults (512/128 -> 224 bilinear) with label: windows, stems, grids, pixels = oracle' '
 	tile <$T/hav.rec >$T/hav.out && $OR $T/hav.rec $T/hav.out >$T/hav.log &&
 	grep -q "hav: 27 windows, 9 kept" $T/hav.log'
+# Pillow itself (Debian python3-pil) when installed; the oracle above re-does its
+# fixed-point arithmetic in numpy either way.
+if ! $PY -c "import PIL" 2>/dev/null; then
+	echo "ok - 8-bit windows without nodata: identical to Pillow # SKIP python3-pil not installed"
+else
 check '8-bit windows without nodata: identical to Pillow Image.resize(BILINEAR)' '
-	if ! $PY -c "import PIL" 2>/dev/null; then echo "python3-pil missing" >&2; exit 1; fi &&
 	stretch --range 0,3000 <$T/hav.raw >$T/pil.rec && tile --aug r90 <$T/pil.rec >$T/pil.out &&
 	$PY -c "
 import sys; sys.path.insert(0, \"$TOP/tests\"); import recio, numpy as np
@@ -53,6 +57,7 @@ for g, o in recio.read(\"$T/pil.out\"):
     n += 1
 assert n == 9, n
 "'
+fi
 check 'area filter at 512 -> 224 (fractional footprints) = oracle' '
 	tile --filter area <$T/hav.rec >$T/area.out && $OR --filter area $T/hav.rec $T/area.out'
 check 'area filter at an integer factor is the exact block mean' '
