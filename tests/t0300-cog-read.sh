@@ -98,3 +98,6 @@ check '-j 1 and -j 16 give the same stream in input order' '
 	cog-read -q -j 16 --assets red --size 100 <"$T/local.jsonl" >"$T/j16.rec" &&
 	strip_rec "$T/j1.rec" >"$T/j1.txt" && strip_rec "$T/j16.rec" >"$T/j16.txt" &&
 	cmp "$T/j1.txt" "$T/j16.txt" && cmp "$T/j1.txt" "$T/b.txt"'
+check 'zlib instead of libdeflate (S2VL_NO_LIBDEFLATE) gives the same pixels' '
+	S2VL_NO_LIBDEFLATE=1 cog-read -q --assets red --size 100 <"$T/local.jsonl" >"$T/zlib.rec" &&
+	strip_rec "$T/zlib.rec" >"$T/zlib.txt" && cmp "$T/zlib.txt" "$T/b.txt"'

@@ -89,6 +89,20 @@ check 'the second record fetched no header, only its tile ranges, merged where a
 check 'at least one file stores the two tiles side by side: one merged range' '
 	[ $(wc -l <"$T/two.want") -lt 6 ]'
 
+# A cache of one header: alternating scenes re-read their headers, and are right.
+{ mk c1 256 256; mk c2 256 256 | sed "s|/B04.tif|/B04b.tif|"; mk c3 256 256; } >"$T/cache.jsonl"
+cp "$W/B04.tif" "$W/B04b.tif"
+: >"$NGINX_LOG"
+check '--cache 1 with alternating files: every record fetches its header again' '
+	cog-read -q -j 1 --assets red --size 100 --cache 1 <"$T/cache.jsonl" >"$T/cache.rec" &&
+	[ "$(field "$T/cache.rec" "h[\"fetch\"][\"requests\"]" | tr "\n" " ")" = "2 2 2 " ] &&
+	[ $(grep -c "\"bytes=0-16383\"" "$NGINX_LOG") -eq 3 ] &&
+	[ "$(field "$T/cache.rec" "hash(a[\"image\"].tobytes())" | sort -u | wc -l)" -eq 1 ]'
+: >"$NGINX_LOG"
+check 'the default cache keeps both: the third record fetches no header' '
+	cog-read -q -j 1 --assets red --size 100 <"$T/cache.jsonl" >"$T/cache2.rec" &&
+	[ "$(field "$T/cache2.rec" "h[\"fetch\"][\"requests\"]" | tr "\n" " ")" = "2 2 1 " ]'
+
 # 3. A stripped file with its IFD at the end (not a COG): the header grows.
 rgbrec() {
 	printf '{"poi_id":"rgb","lon":%s,"lat":%s,"scene":{"id":"rgb","assets":{"visual":{"href":"%s/rgb.tif"}}}}\n' $1 $2 "$NGINX_URL"
@@ -157,3 +171,18 @@ check '--min-coverage 0.5 rejects it with the coverage in the message, exit 1' '
 	fails 1 "cog-read -q --assets red --size 100 --min-coverage 0.5 <\"$T/corner.jsonl\" >\"$T/mc.rec\" 2>\"$T/mc.err\"" &&
 	grep -q "\"tool\":\"cog-read\"" "$T/mc.err" &&
 	grep -q "coverage 0.2500 below --min-coverage 0.5" "$T/mc.err" && [ ! -s "$T/mc.rec" ]'
+check '--spool writes GeoTIFFs with the window grid and the same pixels' '
+	mkdir -p "$T/spool" &&
+	cog-read -q --size 100 --spool "$T/spool" <"$T/one.jsonl" >"$T/spool.jsonl" &&
+	p=$(jq -r ".rasters[0].path" "$T/spool.jsonl") && [ -f "$p" ] &&
+	$PY -c "
+import sys
+sys.path.insert(0, \"$TOP/tests\")
+import recio, numpy as np
+from osgeo import gdal
+(h, a), = recio.read(\"$T/one.rec\")
+ds = gdal.Open(\"$p\")
+t = h[\"grid\"][\"transform\"]; g = ds.GetGeoTransform()
+assert (g[0], g[1], g[3], g[5]) == (t[2], t[0], t[5], t[4]), (g, t)
+assert (ds.ReadAsArray() == a[\"image\"]).all()
+"'
