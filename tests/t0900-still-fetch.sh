@@ -211,9 +211,11 @@ check '--token-file: the first line, blanks trimmed, no environment needed' '
 	head -n 1 "$T/tf.rec" | grep -q "\"format\":\"png\""
 '
 
-check 'no token: exit 2 with a message' '
-	fails 2 "env -u MAPBOX_ACCESS_TOKEN still-fetch </dev/null 2>$T/e1" &&
-	grep -q "^still-fetch: no access token: set MAPBOX_ACCESS_TOKEN or use --token-file FILE" "$T/e1"
+check 'no token: exit 2 with a message, an existing --rejects file untouched' '
+	echo keep >"$T/keep.rej" &&
+	fails 2 "env -u MAPBOX_ACCESS_TOKEN still-fetch --rejects $T/keep.rej </dev/null 2>$T/e1" &&
+	grep -q "^still-fetch: no access token: set MAPBOX_ACCESS_TOKEN or use --token-file FILE" "$T/e1" &&
+	test "$(cat "$T/keep.rej")" = keep
 '
 
 check 'unreadable or empty token file: exit 2' '

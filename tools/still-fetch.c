@@ -551,8 +551,9 @@ main(int argc, char **argv)
 		tool_usage_error(&t, "--base-url: expected a URL such as https://api.mapbox.com");
 	memcpy(o.base, base, len);
 	o.base[len] = '\0';
-	tool_start(&t, argc - optind, argv + optind);
+	/* Before tool_start: a run refused for want of a token leaves --rejects alone. */
 	load_token(&t, &o, token_file);
+	tool_start(&t, argc - optind, argv + optind);
 
 	http_opts_default(&ho);
 	ho.max_retries = t.max_retries;
