@@ -16,6 +16,11 @@
  *	http_req_clear(&rq[0]); ...
  *	http_free(h);
  *
+ * A range that starts past the end of a resource is not an error: ok with len 0
+ * (local files) or status 416 (HTTP).  A failed request's data holds up to 64 KiB
+ * of the error page.  The CA bundle comes from CURL_CA_BUNDLE or SSL_CERT_FILE when
+ * set, as for curl(1).
+ *
  * Secrets: a URL's query string is never printed: rq.error names the URL with
  * its query replaced by "?...", and Authorization headers are never echoed.
  */
