@@ -257,10 +257,12 @@ tool_next(struct tool *t, struct rec *r)
 		st = rec_read(&t->rd, r, err, sizeof err);
 		switch (st) {
 		case REC_EOF:
+			rec_free(r);
 			return 0;
 		case REC_FATAL:
 			/* Like the end of input, so that a tool holding a batch still
 			 * finishes and emits it; tool_finish then exits 2. */
+			rec_free(r);
 			tool_warn(t, "%s: %s", t->rd.name, err);
 			t->fatal = 1;
 			return 0;
