@@ -186,3 +186,8 @@ t = h[\"grid\"][\"transform\"]; g = ds.GetGeoTransform()
 assert (g[0], g[1], g[3], g[5]) == (t[2], t[0], t[5], t[4]), (g, t)
 assert (ds.ReadAsArray() == a[\"image\"]).all()
 "'
+check 'assets on different grids or of different types: rejected, exit 1' '
+	fails 1 "cog-read -q --assets red,scl --size 64 <\"$T/one.jsonl\" >/dev/null 2>\"$T/grid.err\"" &&
+	grep -q "asset scl: grid differs from asset red" "$T/grid.err" &&
+	fails 1 "cog-read -q --assets red,visual --size 64 <\"$T/one.jsonl\" >/dev/null 2>\"$T/type.err\"" &&
+	grep -q "asset visual: uint8, asset red: uint16" "$T/type.err"'
