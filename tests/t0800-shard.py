@@ -450,7 +450,7 @@ def check(what, d, stream, mx):
                 fail("%s: not a palette PNG" % s["mask"])
             lab = arrs["label"][0].astype(np.int64)
             mc = s["land_cover_label_meta"].get("mask_classes")
-            nod = h["rasters"][1]["nodata"]
+            nod = [r for r in h["rasters"] if r["role"] == "label"][0]["nodata"]
             if mc:
                 want = np.full(lab.shape, 254)
                 for i, c in enumerate(mc):
@@ -502,14 +502,14 @@ def check(what, d, stream, mx):
             fail("no variant whose own id hashes to another split: the input proves nothing")
         print("%d variant tiles kept with their base" % leaks)
     elif what == "colors":
-        # One-box rows: the outline has the class table colour, else SHA-256 of the name.
+        # One-class rows: outlines in the class table colour, else SHA-256 of the name.
         table = {c: col for c, n, col in OSM}
         names = {n: c for c, n, col in OSM}
         n = 0
         for k, sc in sidecars(d).items():
             _, img, _ = png_decode(os.path.join(d, sc["image"]))
             for r in sc["rows"]:
-                if len(r["boxes"]) != 1:
+                if len(set(sc["regions"][b]["label"] for b in r["boxes"])) != 1:
                     continue
                 reg = sc["regions"][r["boxes"][0]]
                 col = table.get(names.get(reg["label"]))
