@@ -81,3 +81,10 @@ check 'without overlays: rows carry no bbox_overlay_image, no overlays/ folder' 
 	shard-write -q -o "$T/ds5" <"$T/in.rec" && [ ! -d "$T/ds5/overlays" ] &&
 	[ ! -d "$T/ds5/masks" ] && ! grep -q bbox_overlay_image "$T"/ds5/data/*.jsonl &&
 	H check card "$T/ds5" 2>&1 | grep -q "card agrees"'
+
+check '--title and --license reach the card and stay for later runs' '
+	shard-write -q -o "$T/ds6" --title "Havelland \"test\" set" --license odbl <"$T/a.rec" &&
+	shard-write -q -o "$T/ds6" <"$T/b.rec" &&
+	grep -q "^license: \"odbl\"$" "$T/ds6/README.md" &&
+	grep -q "^pretty_name: \"Havelland \\\\\"test\\\\\" set\"$" "$T/ds6/README.md" &&
+	grep -q "^# Havelland \"test\" set$" "$T/ds6/README.md" && H check card "$T/ds6" >/dev/null'

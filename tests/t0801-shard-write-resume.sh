@@ -35,6 +35,10 @@ for i in 1 2 3 4 5 6; do
 done
 check "at least 4 of the 6 runs were killed mid-way ($killed)" '[ $killed -ge 4 ]'
 
+check '--sync (fsync of every file, folder, split and journal line) writes the same folder' '
+	shard-write -q -o "$T/sync" $W --sync <"$T/in.rec" &&
+	sums "$T/sync" >"$T/sync.sum" && cmp "$T/ref.sum" "$T/sync.sum"'
+
 # Torn writes, made by hand: half a row, whole rows never committed, half a journal line.
 rm -rf "$T/t" && cp -a "$T/ref" "$T/t"
 printf '{"messages":[{"role":"us' >>"$T/t/data/train.jsonl"
