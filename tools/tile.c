@@ -5,8 +5,11 @@
  * Windows are --size pixels, --stride apart, full windows only, row-major from
  * the top-left; an axis shorter than a window gets one window at 0, padded
  * with nodata.  A window is kept when its valid fraction (label pixels not
- * nodata if there is a label, else image pixels with a band not nodata;
- * padding is never valid) reaches --min-valid-fraction.  Imagery is reduced
+ * nodata if there is a label, else image pixels with a band not nodata, and,
+ * with an scl raster, SCL class not in --scl-invalid; padding is never valid)
+ * reaches --min-valid-fraction and, with --max-cloud, its share of cloudy SCL
+ * pixels does not exceed that.  The measured cloud fraction and SCL counts go
+ * into the tile key whenever there is an scl raster.  Imagery is reduced
  * to --out with an antialiasing filter, categorical rasters (label, scl) by
  * nearest at pixel centres.  Augmented views (--aug) are exact permutations
  * of the reduced pixels, with a grid that still maps each pixel to the ground.
@@ -24,6 +27,7 @@
 static const char usage[] =
     "usage: tile [-hq] [--size N] [--stride N] [--out N] [--min-valid-fraction F]\n"
     "            [--filter area|bilinear] [--aug flip,r90,r180,r270]\n"
+    "            [--max-cloud F] [--cloud-classes LIST] [--scl-invalid LIST]\n"
     "            [--progress] [--rejects FILE] [--spool DIR] [< in] [> out]\n"
     "  --size N                window side in input pixels (512)\n"
     "  --stride N              step between windows (128)\n"
@@ -32,6 +36,10 @@ static const char usage[] =
     "  --filter NAME           imagery reduction: bilinear (Pillow-like, default) or area\n"
     "  --aug LIST              add views: flip (left-right), r90, r180, r270\n"
     "                          (counter-clockwise, as numpy.rot90)\n"
+    "  --max-cloud F           skip windows with more cloudy SCL pixels (0..1; needs\n"
+    "                          an scl raster: cog-read --scl; default no check)\n"
+    "  --cloud-classes LIST    SCL classes that are cloud (3,8,9,10)\n"
+    "  --scl-invalid LIST      SCL classes that are not valid pixels (0,1; \"\" none)\n"
     "  -q, --quiet             no progress line, no per-record messages\n"
     "  --progress              progress line even when stderr is not a terminal\n"
     "  --rejects FILE          records that cannot be tiled go there (default stderr)\n"
@@ -39,8 +47,12 @@ static const char usage[] =
     "  -h, --help              this text;  --version  the version\n";
 
 enum {
-	OPT_SIZE = OPT_TOOL_FIRST, OPT_STRIDE, OPT_OUT, OPT_MIN_VALID, OPT_FILTER, OPT_AUG
+	OPT_SIZE = OPT_TOOL_FIRST, OPT_STRIDE, OPT_OUT, OPT_MIN_VALID, OPT_FILTER, OPT_AUG,
+	OPT_MAX_CLOUD, OPT_CLOUD_CLASSES, OPT_SCL_INVALID
 };
+
+/* SCL class 0 is "no data": never cloud, never counted in the cloud fraction. */
+#define SCL_NODATA	0
 
 /* Views: the tile itself, then the augmentations in the order asked. */
 enum view { V_NONE, V_FLIP, V_R90, V_R180, V_R270, V_COUNT };
@@ -52,6 +64,16 @@ struct opts {
 	enum rs_filter filter;
 	enum view aug[V_COUNT];
 	int naug;
+	double max_cloud;		/* < 0: no cloud check */
+	unsigned char cloudy[256];	/* SCL classes that are cloud */
+	unsigned char scl_bad[256];	/* SCL classes that are not valid pixels */
+};
+
+/* What the SCL says about one window (input pixels inside the raster). */
+struct scl_stat {
+	size_t count[256];
+	size_t data;		/* pixels whose class is not SCL_NODATA */
+	size_t cloud;		/* of those, cloud classes */
 };
 
 static int
@@ -108,24 +130,83 @@ to_dtype(enum dtype dt, double v)
 /*
  * Fraction of the size x size window at (col0,row0) that is valid: label
  * pixels not nodata when a label exists, else image pixels with at least one
- * band not nodata.  Padding counts as invalid.
+ * band not nodata; with an scl raster also an SCL class outside --scl-invalid
+ * (both rules must hold).  Padding counts as invalid.
  */
 static double
-valid_fraction(const struct raster *ref, int col0, int row0, int size)
+valid_fraction(const struct raster *ref, const struct raster *scl, int col0, int row0,
+    const struct opts *o)
 {
 	size_t n = 0;
-	int x, y, b, nb = strcmp(ref->role, "label") == 0 ? 1 : ref->nbands;
+	int x, y, b, nb = strcmp(ref->role, "label") == 0 ? 1 : ref->nbands, size = o->size;
 
 	for (y = row0; y < row0 + size && y < ref->height; y++)
 		for (x = col0; x < col0 + size && x < ref->width; x++) {
 			size_t i = (size_t)y * ref->width + x;
 
+			if (scl != NULL && o->scl_bad[((const uint8_t *)scl->data)[i]])
+				continue;
 			for (b = 0; b < nb; b++)
 				if (!is_nodata(ref, raster_get(ref, b, i)))
 					break;
 			n += b < nb;
 		}
 	return (double)n / ((double)size * size);
+}
+
+/*
+ * Count the SCL classes of the window at (col0,row0) at input resolution
+ * (padding is not counted).  The cloud fraction is cloud / data: pixels of
+ * SCL no data say nothing about clouds, so they are left out of both.
+ */
+static void
+scl_window(const struct raster *scl, int col0, int row0, const struct opts *o,
+    struct scl_stat *st)
+{
+	const uint8_t *p = scl->data;
+	int x, y;
+
+	memset(st, 0, sizeof *st);
+	for (y = row0; y < row0 + o->size && y < scl->height; y++)
+		for (x = col0; x < col0 + o->size && x < scl->width; x++)
+			st->count[p[(size_t)y * scl->width + x]]++;
+	for (x = 0; x < 256; x++)
+		if (x != SCL_NODATA) {
+			st->data += st->count[x];
+			if (o->cloudy[x])
+				st->cloud += st->count[x];
+		}
+}
+
+/* The cloud fraction, NaN when the window has no SCL data at all. */
+static double
+cloud_fraction(const struct scl_stat *st)
+{
+	return st->data ? (double)st->cloud / (double)st->data : NAN;
+}
+
+/*
+ * "cloud_fraction" (4 decimals, null without SCL data) and "scl_counts":
+ * the pixels of class 0 and of each cloud and invalid class, keys ascending.
+ */
+static json_t *
+scl_keys(const struct scl_stat *st, const struct opts *o)
+{
+	json_t *j, *c;
+	double cf = cloud_fraction(st);
+	char k[8];
+
+	c = json_object();
+	for (int x = 0; x < 256; x++)
+		if (x == SCL_NODATA || o->cloudy[x] || o->scl_bad[x]) {
+			snprintf(k, sizeof k, "%d", x);
+			json_object_set_new(c, k, json_integer((json_int_t)st->count[x]));
+		}
+	j = json_object();
+	json_object_set_new(j, "cloud_fraction", isnan(cf) ? json_null() :
+	    json_real(round(cf * 1e4) / 1e4 + 0.0));
+	json_object_set_new(j, "scl_counts", c);
+	return j;
 }
 
 /*
@@ -314,19 +395,22 @@ rec_like(const struct rec *r, struct rec *out, int w, int h)
 
 static void
 set_tile_key(struct rec *tr, const char *poi, int index, int row0, int col0,
-    const struct opts *o, double vf, enum view vw)
+    const struct opts *o, double vf, enum view vw, json_t *scl)
 {
 	char stem[512];
+	json_t *tk;
 
 	if (vw == V_NONE)
 		snprintf(stem, sizeof stem, "%s_t%04d", poi, index);
 	else
 		snprintf(stem, sizeof stem, "%s_t%04d_%s", poi, index, view_names[vw]);
-	json_object_set_new(tr->json, "tile", json_pack("{s:i, s:s, s:[i,i], s:i, s:i, s:f, "
-	    "s:o, s:s}", "index", index, "stem", stem, "origin", row0, col0, "size", o->size,
-	    "out", o->out, "valid_fraction", vf, "aug",
-	    vw == V_NONE ? json_null() : json_string(view_names[vw]),
-	    "filter", o->filter == RS_AREA ? "area" : "bilinear"));
+	tk = json_pack("{s:i, s:s, s:[i,i], s:i, s:i, s:f, s:o, s:s}", "index", index,
+	    "stem", stem, "origin", row0, col0, "size", o->size, "out", o->out,
+	    "valid_fraction", vf, "aug", vw == V_NONE ? json_null() : json_string(view_names[vw]),
+	    "filter", o->filter == RS_AREA ? "area" : "bilinear");
+	if (tk != NULL && scl != NULL)
+		json_object_update(tk, scl);
+	json_object_set_new(tr->json, "tile", tk);
 }
 
 /* A view of the tile record base (already cut): same keys, permuted pixels. */
@@ -356,9 +440,9 @@ static const char *
 tile_record(struct tool *t, struct rec *r, const struct opts *o, char *why, size_t whylen)
 {
 	const char *poi = json_string_value(json_object_get(r->json, "poi_id"));
-	const struct raster *ref;
-	int W, H, row0, col0, kept = 0, padded, row1, col1;
-	double best = 0;
+	const struct raster *ref, *scl;
+	int W, H, row0, col0, kept = 0, padded, row1, col1, cloudy = 0;
+	double best = 0, clearest = 1;
 	size_t i;
 
 	if (poi == NULL)
@@ -374,6 +458,14 @@ tile_record(struct tool *t, struct rec *r, const struct opts *o, char *why, size
 			    r->rasters[i].width, r->rasters[i].height);
 			return why;
 		}
+	scl = rec_find_raster(r, "scl");
+	if (scl != NULL && (scl->dtype != DT_UINT8 || scl->nbands != 1)) {
+		snprintf(why, whylen, "scl raster must be one uint8 band (SCL classes), "
+		    "not %d %s", scl->nbands, dtype_name(scl->dtype));
+		return why;
+	}
+	if (scl == NULL && o->max_cloud >= 0)
+		return "--max-cloud needs an scl raster: run cog-read --scl";
 	json_object_del(r->json, "tile");
 	ref = rec_find_raster(r, "label");
 	if (ref == NULL)
@@ -392,18 +484,36 @@ tile_record(struct tool *t, struct rec *r, const struct opts *o, char *why, size
 	for (row0 = 0; row0 <= row1; row0 += o->stride)
 		for (col0 = 0; col0 <= col1; col0 += o->stride) {
 			struct rec tr, views[V_COUNT];
-			double vf = valid_fraction(ref, col0, row0, o->size);
+			struct scl_stat st;
+			double vf = valid_fraction(ref, scl, col0, row0, o), cf;
+			json_t *sk = NULL;
 			int k;
 
 			if (vf > best)
 				best = vf;
 			if (vf < o->min_valid)
 				continue;
-			if (rec_like(r, &tr, o->out, o->out) == -1)
+			if (scl != NULL) {
+				scl_window(scl, col0, row0, o, &st);
+				cf = cloud_fraction(&st);
+				/* Unknown cloudiness (no SCL data) is no reason to skip. */
+				if (o->max_cloud >= 0 && !isnan(cf) && cf > o->max_cloud) {
+					cloudy++;
+					if (cf < clearest)
+						clearest = cf;
+					continue;
+				}
+				if ((sk = scl_keys(&st, o)) == NULL)
+					goto oom;
+			}
+			if (rec_like(r, &tr, o->out, o->out) == -1) {
+				json_decref(sk);
 				goto oom;
+			}
 			for (i = 0; i < r->nrasters; i++)
 				if (cut(&r->rasters[i], &tr.rasters[i], col0, row0, o) == -1) {
 					rec_free(&tr);
+					json_decref(sk);
 					goto oom;
 				}
 			if (r->has_grid)
@@ -414,17 +524,23 @@ tile_record(struct tool *t, struct rec *r, const struct opts *o, char *why, size
 					while (k >= 0)
 						rec_free(&views[k--]);
 					rec_free(&tr);
+					json_decref(sk);
 					goto oom;
 				}
-			set_tile_key(&tr, poi, kept, row0, col0, o, vf, V_NONE);
+			set_tile_key(&tr, poi, kept, row0, col0, o, vf, V_NONE, sk);
 			tool_emit(t, &tr);
 			for (k = 0; k < o->naug; k++) {
-				set_tile_key(&views[k], poi, kept, row0, col0, o, vf, o->aug[k]);
+				set_tile_key(&views[k], poi, kept, row0, col0, o, vf, o->aug[k], sk);
 				tool_emit(t, &views[k]);
 			}
+			json_decref(sk);
 			kept++;
 		}
-	if (kept == 0 && !t->quiet)
+	if (kept == 0 && cloudy > 0 && !t->quiet)
+		tool_warn(t, "record %lld (%s): no tile kept: %d windows valid enough but "
+		    "cloudier than --max-cloud %g (least cloudy %.4f)", r->number, poi, cloudy,
+		    o->max_cloud, clearest);
+	else if (kept == 0 && !t->quiet)
 		tool_warn(t, "record %lld (%s): no tile kept: best valid fraction %.3f is below "
 		    "%g", r->number, poi, best, o->min_valid);
 	return NULL;
@@ -457,6 +573,37 @@ parse_aug(struct tool *t, struct opts *o, const char *arg)
 	}
 }
 
+/*
+ * A comma-separated list of SCL classes 0..255 into set; "" is the empty set
+ * when empty_ok.  Class 0 (no data) cannot be cloud: it is never in the
+ * cloud fraction.
+ */
+static void
+parse_classes(struct tool *t, const char *opt, const char *arg, unsigned char set[256],
+    int empty_ok)
+{
+	char buf[1024], *tok, *save = NULL;
+	long v;
+
+	memset(set, 0, 256);
+	if (*arg == '\0' && empty_ok)
+		return;
+	if (strlen(arg) >= sizeof buf)
+		tool_usage_error(t, "%s: list too long", opt);
+	strcpy(buf, arg);
+	if (*arg == '\0' || *arg == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
+		tool_usage_error(t, "%s: expected SCL classes 0..255 separated by commas, got '%s'",
+		    opt, arg);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (parse_long(tok, 0, 255, &v))
+			tool_usage_error(t, "%s: expected SCL classes 0..255 separated by commas, "
+			    "got '%s'", opt, tok);
+		if (v == SCL_NODATA && !empty_ok)
+			tool_usage_error(t, "%s: class 0 is SCL no data, never cloud", opt);
+		set[v] = 1;
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -468,6 +615,9 @@ main(int argc, char **argv)
 		{ "min-valid-fraction", required_argument, 0, OPT_MIN_VALID },
 		{ "filter", required_argument, 0, OPT_FILTER },
 		{ "aug", required_argument, 0, OPT_AUG },
+		{ "max-cloud", required_argument, 0, OPT_MAX_CLOUD },
+		{ "cloud-classes", required_argument, 0, OPT_CLOUD_CLASSES },
+		{ "scl-invalid", required_argument, 0, OPT_SCL_INVALID },
 		{ 0, 0, 0, 0 }
 	};
 	struct opts o;
@@ -484,6 +634,11 @@ main(int argc, char **argv)
 	o.out = 224;
 	o.min_valid = 0.35;
 	o.filter = RS_BILINEAR;
+	o.max_cloud = -1;
+	/* Cloud shadows, cloud medium and high probability, thin cirrus. */
+	o.cloudy[3] = o.cloudy[8] = o.cloudy[9] = o.cloudy[10] = 1;
+	/* No data, saturated or defective. */
+	o.scl_bad[0] = o.scl_bad[1] = 1;
 	tool_init(&t, "tile", usage);
 	while ((ch = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
 		if (tool_option(&t, ch, optarg))
@@ -516,6 +671,17 @@ main(int argc, char **argv)
 			break;
 		case OPT_AUG:
 			parse_aug(&t, &o, optarg);
+			break;
+		case OPT_MAX_CLOUD:
+			if (parse_double(optarg, &o.max_cloud) || !(o.max_cloud >= 0 &&
+			    o.max_cloud <= 1))
+				tool_usage_error(&t, "--max-cloud: expected 0..1, got '%s'", optarg);
+			break;
+		case OPT_CLOUD_CLASSES:
+			parse_classes(&t, "--cloud-classes", optarg, o.cloudy, 0);
+			break;
+		case OPT_SCL_INVALID:
+			parse_classes(&t, "--scl-invalid", optarg, o.scl_bad, 1);
 			break;
 		default:
 			tool_usage_error(&t, NULL);
