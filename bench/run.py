@@ -254,16 +254,16 @@ def whole(ng, name, n, url):
 
 
 def table(rows, ref_gdal, ref_whole):
-    say("%-22s %5s %8s %9s %9s %9s %8s %8s | %7s %7s %7s | %7s %7s" % (
-        "leg", "chips", "req/chip", "KiB/chip", "wall/chip", "cpu/chip", "rss MiB",
+    say("%-22s %5s %5s %8s %9s %9s %9s %8s %8s | %7s %7s %7s | %7s %7s" % (
+        "leg", "chips", "conns", "req/chip", "KiB/chip", "wall/chip", "cpu/chip", "rss MiB",
         "chips/s", "B/gdal", "cpu/gd", "x gdal", "B/whole", "x whole"))
     g, w = ref_gdal, ref_whole
 
     def per(r, k):
         return r[k] / r["chips"]
     for r in rows:
-        say("%-22s %5d %8.2f %9.1f %9.4f %9.4f %8.1f %8.2f | %7.3f %7.3f %7.2f | %7.4f %7.1f" % (
-            r["name"], r["chips"], per(r, "req"), per(r, "bytes") / 1024, per(r, "wall"),
+        say("%-22s %5d %5d %8.2f %9.1f %9.4f %9.4f %8.1f %8.2f | %7.3f %7.3f %7.2f | %7.4f %7.1f" % (
+            r["name"], r["chips"], r["conns"], per(r, "req"), per(r, "bytes") / 1024, per(r, "wall"),
             per(r, "cpu"), r["rss"] / 1024, r["chips"] / r["wall"],
             per(r, "bytes") / per(g, "bytes"), per(r, "cpu") / per(g, "cpu"),
             per(g, "wall") / per(r, "wall"),
@@ -299,6 +299,16 @@ def run(ng, pport):
     say("cog-read benchmark, %s, %d POIs, %dx%d windows, nproc %d, load average %.2f" % (
         time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), NPOI, SIZE, SIZE, os.cpu_count(),
         os.getloadavg()[0]))
+    git = ["git", "-C", TOP]
+    head = subprocess.run(git + ["log", "-1", "--format=%h %cd", "--date=format:%H:%M"],
+                          capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(git + ["status", "--porcelain", "--", "tools/cog-read.c", "lib/cog.c",
+                                  "lib/cog.h", "lib/cog_codec.c", "lib/cog_codec.h", "lib/http.c"],
+                           capture_output=True, text=True).stdout.split()[1::2]
+    say("cog-read built from commit %s%s; %s" % (
+        head, " + uncommitted " + " ".join(dirty) if dirty else "",
+        subprocess.run(["gdal_translate", "--version"], capture_output=True,
+                       text=True).stdout.strip()))
     tl = subprocess.check_output([sys.executable, os.path.join(TOP, "bench", "tiles.py"), COG],
                                  text=True)
     say(tl.rstrip())
@@ -375,6 +385,9 @@ def run(ng, pport):
     say()
     say("legs took %.0f s in %d interleaved rounds; load average at the end %.2f" % (
         time.monotonic() - t0, ROUNDS, os.getloadavg()[0]))
+    say("columns: conns = TCP connections nginx saw; per chip = leg total / chips; rss = the"
+        " largest process; chips/s = chips / wall; B/gdal, cpu/gd = bytes, CPU per chip over"
+        " GDAL's; x gdal, x whole = throughput over GDAL's, the whole-file download's")
     checks(results, touched)
 
 
