@@ -7,12 +7,12 @@
 #   free_port, start_nginx ROOT      servers on 127.0.0.1 only, stopped at exit
 # Binaries come first on PATH from $S2VL_BIN.
 set -u
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+TOP=$(cd "$(dirname "$0")/.." && pwd -P)
 PATH=$S2VL_BIN:$PATH
 export PATH
 FIX=${S2VL_FIXTURES:-$TOP/../shared/fixtures}
 [ -d "$FIX" ] || { echo "not ok - fixtures not found at $FIX"; exit 1; }
-FIX=$(cd "$FIX" && pwd)
+FIX=$(cd "$FIX" && pwd -P)
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 T=${S2VL_TMP:-$TOP/tests/tmp}/$(basename "$0" .sh)
