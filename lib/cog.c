@@ -1112,14 +1112,14 @@ fill_plane(void *data, size_t n, enum dtype dt, double v)
 
 /* Decode the planned blocks from fetched ranges (data[i], len[i] for p->r[i]). */
 static int
-decode(struct cog_win *w, const struct plan *p, const unsigned char *const *rdata,
-    const size_t *rlen)
+decode(struct cog_win *w, const struct plan *p, const unsigned char *const *bp,
+    const uint64_t *bl)
 {
 	const struct cog *c = w->cog;
 	const struct cog_level *l = &c->level[w->level];
 	int bps8 = c->bps / 8, swap;
 	int bspp = c->planar == 2 ? 1 : c->spp;	/* samples per pixel inside a block */
-	size_t plane = (size_t)w->width * w->height, ri = 0;
+	size_t plane = (size_t)w->width * w->height;
 	size_t bbytes = (size_t)l->block_w * l->block_h * bspp * bps8;
 	unsigned char *buf = NULL, *out;
 	long c0, r0, c1, r1;
@@ -1163,16 +1163,13 @@ decode(struct cog_win *w, const struct plan *p, const unsigned char *const *rdat
 			fill_plane(buf, need / bps8, c->dtype, c->has_nodata ? c->nodata : 0);
 		} else {
 			size_t rowbytes = (size_t)l->block_w * bspp * bps8;
-			while (ri < p->nr && p->r[ri].off + p->r[ri].len <= b->off)
-				ri++;
-			if (ri >= p->nr || b->off < p->r[ri].off ||
-			    b->off - p->r[ri].off + b->len > rlen[ri]) {
+			if (!bp[k] || bl[k] < b->len) {
 				free(buf);
 				return fail(w->error, sizeof w->error,
 				    "short read of block %llu (file truncated?)",
 				    (unsigned long long)b->idx);
 			}
-			src = rdata[ri] + (b->off - p->r[ri].off);
+			src = bp[k];
 			/* Predictors work row by row: undo them on the rows we copy only. */
 			if (cog_decompress(c->compression, src, b->len, buf, need, w->error,
 			    sizeof w->error) < 0 ||
@@ -1208,11 +1205,79 @@ decode(struct cog_win *w, const struct plan *p, const unsigned char *const *rdat
 	return 0;
 }
 
+/*
+ * The ranges of a whole batch, fetched once: windows of nearby points (jittered
+ * variants of one place) need the same tiles, so blocks are deduplicated across
+ * windows before merging.  Each window holds a reference; the last frees it.
+ */
+struct sh_range {
+	const struct cog *cog;
+	uint64_t off, len;
+	unsigned char *data;
+	size_t got;
+	int ok;
+	char error[256];
+};
+
+struct shared {
+	int refs;
+	size_t n;
+	struct sh_range *r;	/* sorted by (cog, off) */
+};
+
+static void
+shared_unref(struct shared *sh)
+{
+	if (!sh || __atomic_sub_fetch(&sh->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	for (size_t i = 0; i < sh->n; i++)
+		free(sh->r[i].data);
+	free(sh->r);
+	free(sh);
+}
+
+static int
+cmp_key(uintptr_t ca, uint64_t oa, uintptr_t cb, uint64_t ob)
+{
+	if (ca != cb)
+		return ca < cb ? -1 : 1;
+	return oa < ob ? -1 : oa > ob;
+}
+
+static int
+cmp_shr(const void *a, const void *b)
+{
+	const struct sh_range *x = a, *y = b;
+
+	return cmp_key((uintptr_t)x->cog, x->off, (uintptr_t)y->cog, y->off);
+}
+
+/* The fetched range holding [off, off+len) of cog, or NULL. */
+static const struct sh_range *
+shared_find(const struct shared *sh, const struct cog *c, uint64_t off, uint64_t len)
+{
+	size_t lo = 0, hi = sh->n;
+
+	/* Last range whose (cog, off) <= (c, off). */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_key((uintptr_t)sh->r[mid].cog, sh->r[mid].off, (uintptr_t)c, off) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	const struct sh_range *r = &sh->r[lo - 1];
+	if (r->cog != c || off < r->off || off - r->off > r->len || len > r->len - (off - r->off))
+		return NULL;
+	return r;
+}
+
 /* What cog_fetch_many leaves for cog_decode_many in w->priv. */
 struct fetched {
 	struct plan pl;
-	unsigned char **rd;	/* fetched bytes of each range, owned */
-	size_t *rl;
+	struct shared *sh;
 	int bad;
 };
 
@@ -1223,10 +1288,7 @@ fetched_free(struct cog_win *w)
 
 	if (!f)
 		return;
-	for (size_t j = 0; f->rd && j < f->pl.nr; j++)
-		free(f->rd[j]);
-	free(f->rd);
-	free(f->rl);
+	shared_unref(f->sh);
 	plan_free(&f->pl);
 	free(f);
 	w->priv = NULL;
@@ -1235,8 +1297,10 @@ fetched_free(struct cog_win *w)
 int
 cog_fetch_many(struct http *h, struct cog_win *w, size_t n)
 {
-	struct http_req *rq;
-	size_t i, j, k, nrq = 0, nfail = 0;
+	struct http_req *rq = NULL;
+	struct shared *sh = calloc(1, sizeof *sh);
+	size_t *owner = NULL;
+	size_t i, j, k, nb = 0, nfail = 0;
 
 	for (i = 0; i < n; i++) {
 		struct fetched *f;
@@ -1245,8 +1309,10 @@ cog_fetch_many(struct http *h, struct cog_win *w, size_t n)
 		w[i].error[0] = '\0';
 		w[i].requests = w[i].bytes = w[i].inside = 0;
 		w[i].priv = f = calloc(1, sizeof *f);
-		if (!f) {
+		if (!f || !sh) {
 			snprintf(w[i].error, sizeof w[i].error, "out of memory");
+			if (f)
+				f->bad = 1;
 			continue;
 		}
 		if (!w[i].cog) {
@@ -1254,62 +1320,142 @@ cog_fetch_many(struct http *h, struct cog_win *w, size_t n)
 			f->bad = 1;
 		} else if (make_plan(&w[i], &f->pl) < 0)
 			f->bad = 1;
-		else {
-			f->rd = calloc(f->pl.nr + 1, sizeof *f->rd);
-			f->rl = calloc(f->pl.nr + 1, sizeof *f->rl);
-			if (!f->rd || !f->rl) {
-				snprintf(w[i].error, sizeof w[i].error, "out of memory");
-				f->bad = 1;
-			} else
-				nrq += f->pl.nr;
-		}
+		else
+			nb += f->pl.nb;
 	}
-	rq = calloc(nrq ? nrq : 1, sizeof *rq);
-	if (!rq) {
+	if (!sh)
+		return (int)n;
+	/* Every block of every window once, then merged per file. */
+	sh->refs = 1;
+	sh->r = calloc(nb + 1, sizeof *sh->r);
+	owner = calloc(nb + 1, sizeof *owner);
+	if (!sh->r || !owner) {
+		free(owner);
+		shared_unref(sh);
 		for (i = 0; i < n; i++) {
 			fetched_free(&w[i]);
 			snprintf(w[i].error, sizeof w[i].error, "out of memory");
 		}
 		return (int)n;
 	}
-	for (i = 0, k = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		struct fetched *f = w[i].priv;
 		if (!f || f->bad)
 			continue;
-		for (j = 0; j < f->pl.nr; j++, k++) {
-			rq[k].url = w[i].cog->url;
-			rq[k].range_start = f->pl.r[j].off;
-			rq[k].range_len = f->pl.r[j].len;
-			rq[k].max_bytes = f->pl.r[j].len + 1024;
-		}
+		for (j = 0; j < f->pl.nb; j++)
+			if (f->pl.b[j].len) {
+				sh->r[sh->n].cog = w[i].cog;
+				sh->r[sh->n].off = f->pl.b[j].off;
+				sh->r[sh->n].len = f->pl.b[j].len;
+				sh->r[sh->n].got = i;	/* first window wanting it, for now */
+				sh->n++;
+			}
 	}
-	if (nrq)
-		http_fetch(h, rq, nrq);
-	for (i = 0, k = 0; i < n; i++) {
+	qsort(sh->r, sh->n, sizeof *sh->r, cmp_shr);
+	if (sh->n) {
+		size_t m = 0;
+		for (k = 1; k < sh->n; k++) {
+			struct sh_range *a = &sh->r[m], *b = &sh->r[k];
+			uint64_t end = a->off + a->len;
+			if (b->cog == a->cog && b->off <= end + MERGE_GAP) {
+				if (b->off + b->len > end)
+					a->len = b->off + b->len - a->off;
+				if (b->got < a->got)
+					a->got = b->got;
+			} else
+				sh->r[++m] = *b;
+		}
+		sh->n = m + 1;
+	}
+	rq = calloc(sh->n + 1, sizeof *rq);
+	if (!rq) {
+		free(owner);
+		shared_unref(sh);
+		for (i = 0; i < n; i++) {
+			fetched_free(&w[i]);
+			snprintf(w[i].error, sizeof w[i].error, "out of memory");
+		}
+		return (int)n;
+	}
+	for (k = 0; k < sh->n; k++) {
+		owner[k] = sh->r[k].got;
+		sh->r[k].got = 0;
+		rq[k].url = sh->r[k].cog->url;
+		rq[k].range_start = sh->r[k].off;
+		rq[k].range_len = sh->r[k].len;
+		rq[k].max_bytes = sh->r[k].len + 1024;
+	}
+	if (sh->n)
+		http_fetch(h, rq, sh->n);
+	for (k = 0; k < sh->n; k++) {
+		struct sh_range *r = &sh->r[k];
+		/* Each request is counted once, on the first window that needed it. */
+		w[owner[k]].requests += rq[k].attempts > 0 ? (uint64_t)rq[k].attempts : 1;
+		w[owner[k]].bytes += rq[k].len;
+		r->ok = rq[k].ok;
+		if (!r->ok)
+			snprintf(r->error, sizeof r->error, "%s", rq[k].error);
+		r->data = (unsigned char *)rq[k].data;
+		r->got = rq[k].len;
+		rq[k].data = NULL;
+		http_req_clear(&rq[k]);
+	}
+	free(rq);
+	free(owner);
+	for (i = 0; i < n; i++) {
 		struct fetched *f = w[i].priv;
 		if (!f || f->bad) {
 			nfail++;
 			continue;
 		}
-		for (j = 0; j < f->pl.nr; j++, k++) {
-			struct http_req *q = &rq[k];
-			w[i].requests += q->attempts > 0 ? (uint64_t)q->attempts : 1;
-			w[i].bytes += q->len;
-			if (!q->ok && !f->bad) {
-				snprintf(w[i].error, sizeof w[i].error, "%s", q->error);
-				f->bad = 1;
-			}
-			/* The bytes move to the window; http_req_clear frees nothing more. */
-			f->rd[j] = (unsigned char *)q->data;
-			f->rl[j] = q->len;
-			q->data = NULL;
-			http_req_clear(q);
-		}
-		if (f->bad)
-			nfail++;
+		__atomic_add_fetch(&sh->refs, 1, __ATOMIC_RELAXED);
+		f->sh = sh;
 	}
-	free(rq);
+	shared_unref(sh);
 	return (int)nfail;
+}
+
+/* Decode one fetched window: point each block at its bytes, then decode. */
+static int
+decode_fetched(struct cog_win *w)
+{
+	struct fetched *f = w->priv;
+	const unsigned char **bp;
+	uint64_t *bl;
+	int rc = -1;
+
+	if (!f || f->bad)
+		return -1;
+	bp = calloc(f->pl.nb + 1, sizeof *bp);
+	bl = calloc(f->pl.nb + 1, sizeof *bl);
+	if (!bp || !bl) {
+		snprintf(w->error, sizeof w->error, "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; k < f->pl.nb; k++) {
+		const struct block *b = &f->pl.b[k];
+		const struct sh_range *r;
+		if (b->len == 0)
+			continue;
+		if (!f->sh || (r = shared_find(f->sh, w->cog, b->off, b->len)) == NULL) {
+			snprintf(w->error, sizeof w->error, "block %llu was not fetched",
+			    (unsigned long long)b->idx);
+			goto out;
+		}
+		if (!r->ok) {
+			snprintf(w->error, sizeof w->error, "%s", r->error);
+			goto out;
+		}
+		if (b->off - r->off < r->got) {
+			bp[k] = r->data + (b->off - r->off);
+			bl[k] = r->got - (b->off - r->off);
+		}
+	}
+	rc = decode(w, &f->pl, bp, bl);
+out:
+	free(bp);
+	free(bl);
+	return rc;
 }
 
 /* Decoding the windows of a batch on every core: each window is independent. */
@@ -1332,9 +1478,7 @@ dec_worker(void *arg)
 		if (i >= p->n)
 			return NULL;
 		struct cog_win *w = &p->w[i];
-		struct fetched *f = w->priv;
-		if (f && !f->bad && decode(w, &f->pl, (const unsigned char *const *)f->rd,
-		    f->rl) == 0)
+		if (decode_fetched(w) == 0)
 			w->ok = 1;
 		else {
 			free(w->data);
@@ -1381,8 +1525,8 @@ int
 cog_read_mem(const unsigned char *buf, size_t len, struct cog_win *w)
 {
 	struct plan p;
-	const unsigned char **rd;
-	size_t *rl, j;
+	const unsigned char **bp;
+	uint64_t *bl;
 	int rc = -1;
 
 	w->ok = 0;
@@ -1392,20 +1536,17 @@ cog_read_mem(const unsigned char *buf, size_t len, struct cog_win *w)
 	cog_codec_init();
 	if (make_plan(w, &p) < 0)
 		return -1;
-	rd = calloc(p.nr + 1, sizeof *rd);
-	rl = calloc(p.nr + 1, sizeof *rl);
-	if (!rd || !rl)
+	bp = calloc(p.nb + 1, sizeof *bp);
+	bl = calloc(p.nb + 1, sizeof *bl);
+	if (!bp || !bl)
 		fail(w->error, sizeof w->error, "out of memory");
 	else {
-		for (j = 0; j < p.nr; j++) {
-			if (p.r[j].off >= len)
-				break;
-			rd[j] = buf + p.r[j].off;
-			rl[j] = p.r[j].len > len - p.r[j].off ? len - p.r[j].off : p.r[j].len;
-		}
-		if (j < p.nr)
-			fail(w->error, sizeof w->error, "block past end of file");
-		else if (decode(w, &p, rd, rl) == 0) {
+		for (size_t k = 0; k < p.nb; k++)
+			if (p.b[k].off < len) {
+				bp[k] = buf + p.b[k].off;
+				bl[k] = len - p.b[k].off;
+			}
+		if (decode(w, &p, bp, bl) == 0) {
 			w->ok = 1;
 			rc = 0;
 		}
@@ -1414,8 +1555,8 @@ cog_read_mem(const unsigned char *buf, size_t len, struct cog_win *w)
 		free(w->data);
 		w->data = NULL;
 	}
-	free(rd);
-	free(rl);
+	free(bp);
+	free(bl);
 	plan_free(&p);
 	return rc;
 }

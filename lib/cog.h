@@ -5,8 +5,9 @@
  *   1. open: fetch the first 16 KiB of every file at once, parse the TIFF or
  *      BigTIFF header and IFDs from those bytes, and fetch more only when the
  *      IFDs or their offset arrays lie further (all files of the batch together);
- *   2. plan + fetch: list the tiles or strips a pixel window touches, merge
- *      adjacent byte ranges, fetch the ranges of every window at once;
+ *   2. plan + fetch: list the tiles or strips a pixel window touches, fetch
+ *      each block once for all the windows of the batch (nearby points share
+ *      tiles), merging adjacent byte ranges into one request;
  *   3. decode from memory: DEFLATE, LZW, PackBits, ZSTD, none; predictors 1-3.
  *
  * No network call hides inside a decode callback: all fetching goes through
@@ -115,7 +116,7 @@ struct cog_win {
 	int ok;
 	void *data;			/* cog->spp planes of width*height samples, host order */
 	char error[256];
-	uint64_t requests, bytes;
+	uint64_t requests, bytes;	/* a request shared by windows counts on the first */
 	uint64_t inside;		/* window pixels that lie inside the image */
 	void *priv;			/* fetched bytes between the two halves below */
 };

@@ -32,7 +32,7 @@ print(b.GetMetadataItem("BLOCK_OFFSET_%s_%s" % (sys.argv[2], sys.argv[3]), "TIFF
       b.GetMetadataItem("BLOCK_SIZE_%s_%s" % (sys.argv[2], sys.argv[3]), "TIFF"))' "$@"
 }
 field() {	# field REC EXPR -> value of a python expression over header h, per record
-	$PY -c 'import sys
+	$PY -c 'import sys, hashlib
 sys.path.insert(0, sys.argv[3])
 import recio
 for h, a in recio.read(sys.argv[1]):
@@ -102,6 +102,21 @@ check '--cache 1 with alternating files: every record fetches its header again' 
 check 'the default cache keeps both: the third record fetches no header' '
 	cog-read -q -j 1 --assets red --size 100 <"$T/cache.jsonl" >"$T/cache2.rec" &&
 	[ "$(field "$T/cache2.rec" "h[\"fetch\"][\"requests\"]" | tr "\n" " ")" = "2 2 1 " ]'
+
+# Jittered variants of one point in one batch share their tiles: fetched once.
+{ mk v0 256 256; mk v1 262 251; mk v2 249 259; } >"$T/jit.jsonl"
+: >"$NGINX_LOG"
+check 'three nearby points in one batch: 3 headers + 3 tile ranges in all, counted on the first' '
+	cog-read -q -j 8 --size 100 <"$T/jit.jsonl" >"$T/jit.rec" &&
+	[ $(wc -l <"$NGINX_LOG") -eq 6 ] &&
+	[ "$(field "$T/jit.rec" "h[\"fetch\"][\"requests\"]" | tr "\n" " ")" = "6 0 0 " ] &&
+	[ "$(field "$T/jit.rec" "h[\"fetch\"][\"bytes\"]" | awk "{s += \$1} END {print s}")" -eq \
+	  "$(awk "{s += \$5} END {print s}" "$NGINX_LOG")" ]'
+check 'and their pixels equal those read one record at a time' '
+	cog-read -q -j 1 --cache 1 --size 100 <"$T/jit.jsonl" >"$T/jit1.rec" &&
+	[ "$(field "$T/jit.rec" "hashlib.sha256(a[\"image\"].tobytes()).hexdigest()")" = \
+	  "$(field "$T/jit1.rec" "hashlib.sha256(a[\"image\"].tobytes()).hexdigest()")" ] &&
+	[ "$(field "$T/jit.rec" "hashlib.sha256(a[\"image\"].tobytes()).hexdigest()" | sort -u | wc -l)" -eq 3 ]'
 
 # 3. A stripped file with its IFD at the end (not a COG): the header grows.
 rgbrec() {
