@@ -40,9 +40,15 @@ gt -of COG -co COMPRESS=DEFLATE -co PREDICTOR=3 -ot Float32 -scale 0 10000 0 1 \
     "$HAV/B04.tif" "$W/float32.tif" &&
 gt -of COG -co COMPRESS=ZSTD -co PREDICTOR=3 -ot Float32 -scale 0 10000 0 1 \
     "$MT/B04.tif" "$W/float32z.tif" || { echo "not ok - gdal_translate variants"; exit 1; }
+# A rotated grid: GDAL writes it as ModelTransformation instead of scale + tiepoint.
+$PY -c 'import sys
+from osgeo import gdal
+ds = gdal.Translate(sys.argv[2], sys.argv[1], creationOptions=["TILED=YES", "COMPRESS=DEFLATE"])
+ds.SetGeoTransform([330000, 9.9, 1.2, 5822040, 0.8, -9.95])
+ds = None' "$HAV/B04.tif" "$W/rotated.tif" || { echo "not ok - rotated variant"; exit 1; }
 NAMES="B04.tif TCI.tif hav.tif mt.tif rgb.tif t256.tif t1024.tif lzw.tif lzw8.tif zstd.tif
 packbits.tif none.tif bigtiff.tif bigend.tif bigend8.tif strips.tif stripsep.tif tilesep.tif
-point.tif south.tif int16.tif float32.tif float32z.tif"
+point.tif south.tif int16.tif float32.tif float32z.tif rotated.tif"
 
 start_nginx "$W" || { echo "not ok - nginx"; exit 1; }
 
@@ -67,8 +73,8 @@ check 'pixel-interleaved and planar 3-band windows equal gdal_translate (--visua
 	$OR check "$T/v100.rec" "$W" &&
 	cog-read -q --visual --size 101 <"$T/v101.jsonl" >"$T/v101.rec" &&
 	$OR check "$T/v101.rec" "$W"'
-check 'every variant file was exercised: 16 single-band x 7 windows, 7 multi-band x 7' '
-	[ $(wc -l <"$T/s100.jsonl") -eq 112 ] && [ $(wc -l <"$T/v100.jsonl") -eq 49 ]'
+check 'every variant file was exercised: 17 single-band x 7 windows, 7 multi-band x 7' '
+	[ $(wc -l <"$T/s100.jsonl") -eq 119 ] && [ $(wc -l <"$T/v100.jsonl") -eq 49 ]'
 check 'visual bands are named red, green, blue; dtype uint8, nodata 0' '
 	head -n 1 "$T/v100.rec" | grep -q "\"bands\":\[\"red\",\"green\",\"blue\"\],\"dtype\":\"uint8\",\"nodata\":0"'
 
@@ -98,6 +104,14 @@ check '-j 1 and -j 16 give the same stream in input order' '
 	cog-read -q -j 16 --assets red --size 100 <"$T/local.jsonl" >"$T/j16.rec" &&
 	strip_rec "$T/j1.rec" >"$T/j1.txt" && strip_rec "$T/j16.rec" >"$T/j16.txt" &&
 	cmp "$T/j1.txt" "$T/j16.txt" && cmp "$T/j1.txt" "$T/b.txt"'
+check 'the rotated file carries ModelTransformation (tag 34264), no PixelScale' '
+	$PY -c "
+import struct, sys
+b = open(\"$W/rotated.tif\", \"rb\").read()
+off = struct.unpack(\"<I\", b[4:8])[0]
+n = struct.unpack(\"<H\", b[off:off + 2])[0]
+tags = [struct.unpack(\"<H\", b[off + 2 + 12 * i:off + 4 + 12 * i])[0] for i in range(n)]
+sys.exit(0 if 34264 in tags and 33550 not in tags else 1)"'
 check 'zlib instead of libdeflate (S2VL_NO_LIBDEFLATE) gives the same pixels' '
 	S2VL_NO_LIBDEFLATE=1 cog-read -q --assets red --size 100 <"$T/local.jsonl" >"$T/zlib.rec" &&
 	strip_rec "$T/zlib.rec" >"$T/zlib.txt" && cmp "$T/zlib.txt" "$T/b.txt"'
