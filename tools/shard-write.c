@@ -794,6 +794,9 @@ main(int argc, char **argv)
 				c.skipped++;
 			else
 				c.written++;
+			/* The progress line's "out": items written (or records passed on). */
+			if (!c.pass && rc == 0)
+				t.n_out++;
 			if (c.pass)
 				tool_emit(&t, &r);
 			else
