@@ -14,21 +14,10 @@
 #include <proj.h>
 
 #include "geo.h"
+#include "errbuf.h"
 
 #define DEG2RAD(d)	((d) * M_PI / 180.0)
 #define RAD2DEG(r)	((r) * 180.0 / M_PI)
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 void
 geo_apply(const double t[6], double col, double row, double *x, double *y)
@@ -223,17 +212,17 @@ geo_xform_new(const char *src, const char *dst, char *err, size_t errlen)
 	PJ *raw;
 
 	if (src == NULL || dst == NULL || *src == '\0' || *dst == '\0') {
-		seterr(err, errlen, "empty CRS");
+		errf(err, errlen, "empty CRS");
 		return NULL;
 	}
 	if ((x = calloc(1, sizeof *x)) == NULL) {
-		seterr(err, errlen, "out of memory");
+		errf(err, errlen, "out of memory");
 		return NULL;
 	}
 	short_name(x->src, sizeof x->src, src);
 	short_name(x->dst, sizeof x->dst, dst);
 	if ((x->ctx = proj_context_create()) == NULL) {
-		seterr(err, errlen, "cannot create a PROJ context");
+		errf(err, errlen, "cannot create a PROJ context");
 		free(x);
 		return NULL;
 	}
@@ -243,11 +232,11 @@ geo_xform_new(const char *src, const char *dst, char *err, size_t errlen)
 	if (raw == NULL) {
 		/* Name the CRS that PROJ does not know, if it is one of them. */
 		if (!is_crs(x->ctx, src))
-			seterr(err, errlen, "%s: not a CRS that PROJ knows", x->src);
+			errf(err, errlen, "%s: not a CRS that PROJ knows", x->src);
 		else if (!is_crs(x->ctx, dst))
-			seterr(err, errlen, "%s: not a CRS that PROJ knows", x->dst);
+			errf(err, errlen, "%s: not a CRS that PROJ knows", x->dst);
 		else
-			seterr(err, errlen, "%s -> %s: no transformation: %s", x->src,
+			errf(err, errlen, "%s -> %s: no transformation: %s", x->src,
 			    x->dst, proj_why(x->ctx));
 		geo_xform_free(x);
 		return NULL;
@@ -256,7 +245,7 @@ geo_xform_new(const char *src, const char *dst, char *err, size_t errlen)
 	x->pj = proj_normalize_for_visualization(x->ctx, raw);
 	proj_destroy(raw);
 	if (x->pj == NULL) {
-		seterr(err, errlen, "%s -> %s: %s", x->src, x->dst, proj_why(x->ctx));
+		errf(err, errlen, "%s -> %s: %s", x->src, x->dst, proj_why(x->ctx));
 		geo_xform_free(x);
 		return NULL;
 	}
@@ -287,14 +276,14 @@ geo_xform_points(struct geo_xform *x, double *xs, double *ys, size_t n,
 	done = proj_trans_generic(x->pj, PJ_FWD, xs, sizeof *xs, n, ys, sizeof *ys, n,
 	    NULL, 0, 0, NULL, 0, 0);
 	if (done != n) {
-		seterr(err, errlen, "%s -> %s: transformed %zu of %zu points: %s",
+		errf(err, errlen, "%s -> %s: transformed %zu of %zu points: %s",
 		    x->src, x->dst, done, n, proj_why(x->ctx));
 		return -1;
 	}
 	/* PROJ marks a point it cannot transform with HUGE_VAL (inf). */
 	for (i = 0; i < n; i++) {
 		if (!isfinite(xs[i]) || !isfinite(ys[i])) {
-			seterr(err, errlen, "%s -> %s: point %zu of %zu cannot be "
+			errf(err, errlen, "%s -> %s: point %zu of %zu cannot be "
 			    "transformed (%s)", x->src, x->dst, i + 1, n,
 			    proj_errno(x->pj) != 0 ? proj_why(x->ctx) :
 			    "outside the domain of the transformation");

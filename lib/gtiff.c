@@ -23,20 +23,9 @@
 #include "geo.h"
 #include "gtiff.h"
 #include "tifread.h"
+#include "errbuf.h"
 
 #define GTIFF_TILE 256
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static int
 on_error(TIFF *tif, void *ud, const char *module, const char *fmt, va_list ap)
@@ -237,19 +226,19 @@ gtiff_write(const char *path, const struct raster *ra, const struct grid *g,
 
 	if (ra->width <= 0 || ra->height <= 0 || ra->nbands <= 0 || ra->nbands > 65535 ||
 	    ra->data == NULL || (unsigned)ra->dtype >= DT_COUNT) {
-		seterr(err, errlen, "%s: nothing to write (%dx%dx%d raster)", path, ra->width,
+		errf(err, errlen, "%s: nothing to write (%dx%dx%d raster)", path, ra->width,
 		    ra->height, ra->nbands);
 		return -1;
 	}
 	if (snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path) >= (int)sizeof tmp) {
-		seterr(err, errlen, "%s: path too long", path);
+		errf(err, errlen, "%s: path too long", path);
 		return -1;
 	}
 	pthread_once(&geotags_once, geotags_init);
 	/* A temporary name in the same folder, renamed at the end: readers never
 	 * see half a file, and a failure leaves nothing behind. */
 	if ((fd = mkstemp(tmp)) < 0) {
-		seterr(err, errlen, "%s: cannot create a temporary file beside it: %s",
+		errf(err, errlen, "%s: cannot create a temporary file beside it: %s",
 		    path, strerror(errno));
 		return -1;
 	}
@@ -349,7 +338,7 @@ gtiff_write(const char *path, const struct raster *ra, const struct grid *g,
 	free(md);
 	return 0;
 fail:
-	seterr(err, errlen, "%s: %s", path, msg);
+	errf(err, errlen, "%s: %s", path, msg);
 	if (tif != NULL)
 		TIFFClose(tif);
 	else if (fd >= 0)
@@ -375,7 +364,7 @@ gtiff_read(const char *path, struct raster *ra, struct grid *g, int *has_grid,
 	n = (size_t)tr.width * (size_t)tr.height * (size_t)tr.spp;
 	if (n / (size_t)tr.width / (size_t)tr.height != (size_t)tr.spp ||
 	    n * dtype_size(tr.dtype) > REC_MAX_PAYLOAD) {
-		seterr(err, errlen, "%s: %dx%dx%d is too large", path, tr.width, tr.height,
+		errf(err, errlen, "%s: %dx%dx%d is too large", path, tr.width, tr.height,
 		    tr.spp);
 		tifread_close(&tr);
 		return -1;
@@ -387,7 +376,7 @@ gtiff_read(const char *path, struct raster *ra, struct grid *g, int *has_grid,
 	ra->has_nodata = tr.has_nodata;
 	ra->nodata = tr.nodata;
 	if ((ra->data = malloc(n * dtype_size(tr.dtype))) == NULL) {
-		seterr(err, errlen, "%s: out of memory for %dx%dx%d", path, tr.width,
+		errf(err, errlen, "%s: out of memory for %dx%dx%d", path, tr.width,
 		    tr.height, tr.spp);
 		tifread_close(&tr);
 		return -1;

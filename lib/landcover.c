@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "landcover.h"
+#include "errbuf.h"
 
 struct cls {
 	int id;
@@ -66,16 +67,6 @@ lc_dynamic_world_classes(void)
 	return table(dynamic_world, sizeof dynamic_world / sizeof dynamic_world[0]);
 }
 
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static int
 is_hex6(const char *s)
 {
@@ -96,11 +87,11 @@ lc_classes_load(const char *path, char *err, size_t errlen)
 	size_t i, j;
 
 	if ((in = json_load_file(path, 0, &je)) == NULL) {
-		seterr(err, errlen, "%s: %s (line %d)", path, je.text, je.line);
+		errf(err, errlen, "%s: %s (line %d)", path, je.text, je.line);
 		return NULL;
 	}
 	if (!json_is_array(in)) {
-		seterr(err, errlen, "%s: expected a JSON array of {\"id\", \"name\", "
+		errf(err, errlen, "%s: expected a JSON array of {\"id\", \"name\", "
 		    "\"color\"}", path);
 		json_decref(in);
 		return NULL;
@@ -112,25 +103,25 @@ lc_classes_load(const char *path, char *err, size_t errlen)
 		color = json_object_get(e, "color");
 		if (!json_is_integer(id) || json_integer_value(id) < 0 ||
 		    json_integer_value(id) > 65534) {
-			seterr(err, errlen, "%s: entry %zu: \"id\" must be an integer "
+			errf(err, errlen, "%s: entry %zu: \"id\" must be an integer "
 			    "0..65534", path, i);
 			goto fail;
 		}
 		if (!json_is_string(name) || json_string_length(name) == 0) {
-			seterr(err, errlen, "%s: entry %zu: \"name\" must be a non-empty "
+			errf(err, errlen, "%s: entry %zu: \"name\" must be a non-empty "
 			    "string", path, i);
 			goto fail;
 		}
 		if (color != NULL && (!json_is_string(color) ||
 		    !is_hex6(json_string_value(color)))) {
-			seterr(err, errlen, "%s: entry %zu: \"color\" must be six hex digits "
+			errf(err, errlen, "%s: entry %zu: \"color\" must be six hex digits "
 			    "such as \"006400\"", path, i);
 			goto fail;
 		}
 		for (j = 0; j < i; j++)
 			if (json_integer_value(json_object_get(json_array_get(in, j), "id")) ==
 			    json_integer_value(id)) {
-				seterr(err, errlen, "%s: id %lld appears twice", path,
+				errf(err, errlen, "%s: id %lld appears twice", path,
 				    (long long)json_integer_value(id));
 				goto fail;
 			}

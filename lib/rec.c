@@ -11,6 +11,7 @@
 
 #include "gtiff.h"
 #include "rec.h"
+#include "errbuf.h"
 
 static const char *dtype_names[DT_COUNT] = { "uint8", "uint16", "int16", "float32" };
 static const size_t dtype_sizes[DT_COUNT] = { 1, 2, 2, 4 };
@@ -170,16 +171,6 @@ rec_reader_free(struct rec_reader *rd)
 	rd->cap = 0;
 }
 
-static void
-fmt(char *err, size_t errlen, const char *f, ...)
-{
-	va_list ap;
-
-	va_start(ap, f);
-	vsnprintf(err, errlen, f, ap);
-	va_end(ap);
-}
-
 /* Samples arrive little-endian; swap in place on a big-endian host. */
 static void
 from_le(void *data, size_t nbytes, size_t size)
@@ -246,25 +237,25 @@ parse_grid(json_t *g, struct grid *out, char *err, size_t errlen)
 	size_t n;
 
 	if (!json_is_object(g))
-		return fmt(err, errlen, "grid: not an object"), REC_BAD;
+		return errf(err, errlen, "grid: not an object"), REC_BAD;
 	if (!json_is_string(crs) || json_string_length(crs) == 0 ||
 	    json_string_length(crs) >= sizeof out->crs)
-		return fmt(err, errlen, "grid: crs missing or not a short string"), REC_BAD;
+		return errf(err, errlen, "grid: crs missing or not a short string"), REC_BAD;
 	n = json_array_size(tr);
 	if (!json_is_array(tr) || (n != 6 && n != 9))
-		return fmt(err, errlen, "grid: transform must have 6 numbers (or 9 ending 0,0,1)"),
+		return errf(err, errlen, "grid: transform must have 6 numbers (or 9 ending 0,0,1)"),
 		    REC_BAD;
 	for (size_t i = 0; i < n; i++) {
 		json_t *v = json_array_get(tr, i);
 		if (!json_is_number(v) || !isfinite(json_number_value(v)))
-			return fmt(err, errlen, "grid: transform[%zu] is not a finite number", i),
+			return errf(err, errlen, "grid: transform[%zu] is not a finite number", i),
 			    REC_BAD;
 		if (i < 6)
 			out->t[i] = json_number_value(v);
 	}
 	if (json_int(json_object_get(g, "width"), 1, 1 << 30, &w) ||
 	    json_int(json_object_get(g, "height"), 1, 1 << 30, &h))
-		return fmt(err, errlen, "grid: width and height must be positive integers"),
+		return errf(err, errlen, "grid: width and height must be positive integers"),
 		    REC_BAD;
 	snprintf(out->crs, sizeof out->crs, "%s", json_string_value(crs));
 	out->width = (int)w;
@@ -285,31 +276,31 @@ parse_raster(json_t *o, size_t i, struct raster *ra, char *err, size_t errlen)
 
 	if (!json_is_string(role) || json_string_length(role) == 0 ||
 	    json_string_length(role) >= sizeof ra->role)
-		return fmt(err, errlen, "rasters[%zu]: role missing or too long", i), REC_BAD;
+		return errf(err, errlen, "rasters[%zu]: role missing or too long", i), REC_BAD;
 	snprintf(ra->role, sizeof ra->role, "%s", json_string_value(role));
 	if (json_int(json_object_get(o, "width"), 1, 1 << 30, &w) ||
 	    json_int(json_object_get(o, "height"), 1, 1 << 30, &h))
-		return fmt(err, errlen, "rasters[%zu] (%s): width and height must be positive "
+		return errf(err, errlen, "rasters[%zu] (%s): width and height must be positive "
 		    "integers", i, ra->role), REC_BAD;
 	ra->width = (int)w;
 	ra->height = (int)h;
 	if (!json_is_array(bands) || json_array_size(bands) == 0 ||
 	    json_array_size(bands) > 4096)
-		return fmt(err, errlen, "rasters[%zu] (%s): bands must be a non-empty array of "
+		return errf(err, errlen, "rasters[%zu] (%s): bands must be a non-empty array of "
 		    "names", i, ra->role), REC_BAD;
 	for (size_t b = 0; b < json_array_size(bands); b++)
 		if (!json_is_string(json_array_get(bands, b)))
-			return fmt(err, errlen, "rasters[%zu] (%s): band %zu is not a name", i,
+			return errf(err, errlen, "rasters[%zu] (%s): band %zu is not a name", i,
 			    ra->role, b), REC_BAD;
 	ra->nbands = (int)json_array_size(bands);
 	ra->bands = json_incref(bands);
 	if (!json_is_string(dt) || dtype_parse(json_string_value(dt), &ra->dtype))
-		return fmt(err, errlen, "rasters[%zu] (%s): unknown dtype %s%s%s (uint8, uint16, "
+		return errf(err, errlen, "rasters[%zu] (%s): unknown dtype %s%s%s (uint8, uint16, "
 		    "int16, float32)", i, ra->role, json_is_string(dt) ? "\"" : "",
 		    json_is_string(dt) ? json_string_value(dt) : "(missing)",
 		    json_is_string(dt) ? "\"" : ""), REC_BAD;
 	if (parse_nodata(json_object_get(o, "nodata"), ra))
-		return fmt(err, errlen, "rasters[%zu] (%s): nodata must be a number", i, ra->role),
+		return errf(err, errlen, "rasters[%zu] (%s): nodata must be a number", i, ra->role),
 		    REC_BAD;
 	return REC_OK;
 }
@@ -317,7 +308,7 @@ parse_raster(json_t *o, size_t i, struct raster *ra, char *err, size_t errlen)
 static enum rec_status
 fatal_at(struct rec_reader *rd, uint64_t at, char *err, size_t errlen, const char *why)
 {
-	fmt(err, errlen, "record %lld (byte %llu): %s", rd->number,
+	errf(err, errlen, "record %lld (byte %llu): %s", rd->number,
 	    (unsigned long long)at, why);
 	return REC_FATAL;
 }
@@ -359,11 +350,11 @@ read_spooled(json_t *o, size_t i, struct raster *ra, char *err, size_t errlen)
 
 	memset(&f, 0, sizeof f);
 	if (gtiff_read(path, &f, &fg, &fgrid, why, sizeof why)) {
-		fmt(err, errlen, "rasters[%zu] (%s): %s", i, ra->role, why);
+		errf(err, errlen, "rasters[%zu] (%s): %s", i, ra->role, why);
 		st = REC_BAD;
 	} else if (f.width != ra->width || f.height != ra->height || f.nbands != ra->nbands ||
 	    f.dtype != ra->dtype) {
-		fmt(err, errlen, "rasters[%zu] (%s): %s is %dx%dx%d %s, record says %dx%dx%d %s",
+		errf(err, errlen, "rasters[%zu] (%s): %s is %dx%dx%d %s, record says %dx%dx%d %s",
 		    i, ra->role, path, f.width, f.height, f.nbands, dtype_name(f.dtype), ra->width,
 		    ra->height, ra->nbands, dtype_name(ra->dtype));
 		st = REC_BAD;
@@ -422,7 +413,7 @@ rec_read(struct rec_reader *rd, struct rec *r, char *err, size_t errlen)
 		n = getline(&rd->line, &rd->cap, rd->fp);
 		if (n < 0) {
 			if (ferror(rd->fp))
-				return fmt(err, errlen, "%s: read error: %s", rd->name,
+				return errf(err, errlen, "%s: read error: %s", rd->name,
 				    strerror(errno ? errno : EIO)), REC_FATAL;
 			return REC_EOF;
 		}
@@ -514,7 +505,7 @@ rec_read(struct rec_reader *rd, struct rec *r, char *err, size_t errlen)
 			break;
 		if (is_inline(o)) {
 			if (sizes[i] != raster_bytes(ra)) {
-				fmt(err, errlen, "rasters[%zu] (%s): bytes %llu disagrees with "
+				errf(err, errlen, "rasters[%zu] (%s): bytes %llu disagrees with "
 				    "%dx%dx%d %s = %zu", i, ra->role, (unsigned long long)sizes[i],
 				    ra->width, ra->height, ra->nbands, dtype_name(ra->dtype),
 				    raster_bytes(ra));
@@ -532,7 +523,7 @@ rec_read(struct rec_reader *rd, struct rec *r, char *err, size_t errlen)
 	for (size_t i = 0; st == REC_OK && r->has_grid && i < nr; i++)
 		if (r->rasters[i].width != r->grid.width ||
 		    r->rasters[i].height != r->grid.height) {
-			fmt(err, errlen, "rasters[%zu] (%s) is %dx%d but the grid is %dx%d", i,
+			errf(err, errlen, "rasters[%zu] (%s) is %dx%d but the grid is %dx%d", i,
 			    r->rasters[i].role, r->rasters[i].width, r->rasters[i].height,
 			    r->grid.width, r->grid.height);
 			st = REC_BAD;
@@ -587,7 +578,7 @@ static int
 write_all(FILE *fp, const void *p, size_t n, char *err, size_t errlen)
 {
 	if (n && fwrite(p, 1, n, fp) != n) {
-		fmt(err, errlen, "write error: %s", strerror(errno ? errno : EIO));
+		errf(err, errlen, "write error: %s", strerror(errno ? errno : EIO));
 		return -1;
 	}
 	return 0;
@@ -602,7 +593,7 @@ write_payload(FILE *fp, const struct raster *ra, char *err, size_t errlen)
 	int rc;
 
 	if (tmp == NULL)
-		return fmt(err, errlen, "out of memory"), -1;
+		return errf(err, errlen, "out of memory"), -1;
 	memcpy(tmp, ra->data, n);
 	from_le(tmp, n, sz);	/* the swap is its own inverse */
 	rc = write_all(fp, tmp, n, err, errlen);
@@ -620,7 +611,7 @@ write_line(FILE *fp, struct rec *r, char *err, size_t errlen)
 	int rc;
 
 	if (line == NULL)
-		return fmt(err, errlen, "cannot serialise record %lld", r->number), -1;
+		return errf(err, errlen, "cannot serialise record %lld", r->number), -1;
 	errno = 0;
 	rc = write_all(fp, line, strlen(line), err, errlen) || write_all(fp, "\n", 1, err, errlen);
 	free(line);

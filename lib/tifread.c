@@ -18,18 +18,7 @@
 #include <xtiffio.h>
 
 #include "tifread.h"
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
+#include "errbuf.h"
 
 /* libtiff reports through callbacks: keep the last error on the handle. */
 static int
@@ -197,7 +186,7 @@ tifread_open(struct tifread *tr, const char *path, char *err, size_t errlen)
 	snprintf(tr->path, sizeof tr->path, "%s", path);
 	pthread_once(&geotags_once, geotags_init);
 	if ((opts = TIFFOpenOptionsAlloc()) == NULL) {
-		seterr(err, errlen, "%s: out of memory", path);
+		errf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
 	TIFFOpenOptionsSetErrorHandlerExtR(opts, on_error, tr);
@@ -213,7 +202,7 @@ tifread_open(struct tifread *tr, const char *path, char *err, size_t errlen)
 		/* libtiff's own message may already start with the path. */
 		if (strncmp(why, path, n) == 0 && why[n] == ':' && why[n + 1] == ' ')
 			why += n + 2;
-		seterr(err, errlen, "%s: %s", path, why);
+		errf(err, errlen, "%s: %s", path, why);
 		return -1;
 	}
 	tr->tif = tif;
@@ -226,7 +215,7 @@ tifread_open(struct tifread *tr, const char *path, char *err, size_t errlen)
 	TIFFGetFieldDefaulted(tif, TIFFTAG_COMPRESSION, &comp);
 	TIFFGetFieldDefaulted(tif, TIFFTAG_PHOTOMETRIC, &photo);
 	if (w == 0 || h == 0 || w > INT_MAX || h > INT_MAX || spp == 0) {
-		seterr(err, errlen, "%s: bad image size %ux%u, %u samples per pixel", path,
+		errf(err, errlen, "%s: bad image size %ux%u, %u samples per pixel", path,
 		    w, h, spp);
 		goto fail;
 	}
@@ -242,7 +231,7 @@ tifread_open(struct tifread *tr, const char *path, char *err, size_t errlen)
 	else if (bps == 32 && fmt == SAMPLEFORMAT_IEEEFP)
 		tr->dtype = DT_FLOAT32;
 	else {
-		seterr(err, errlen, "%s: unsupported samples: %u-bit %s (uint8, uint16, "
+		errf(err, errlen, "%s: unsupported samples: %u-bit %s (uint8, uint16, "
 		    "int16 and float32 are)", path, bps, fmt == SAMPLEFORMAT_INT ? "signed" :
 		    fmt == SAMPLEFORMAT_IEEEFP ? "float" : "unsigned");
 		goto fail;
@@ -267,14 +256,14 @@ tifread_open(struct tifread *tr, const char *path, char *err, size_t errlen)
 	if (tr->block_w == 0 || tr->block_h == 0 || sz == 0 ||
 	    sz < (uint64_t)tr->block_w * tr->block_h * (tr->separate ? 1 : spp) *
 	    dtype_size(tr->dtype) || sz > ((uint64_t)1 << 31)) {
-		seterr(err, errlen, "%s: bad %s size %ux%u (%llu bytes)", path,
+		errf(err, errlen, "%s: bad %s size %ux%u (%llu bytes)", path,
 		    tr->tiled ? "tile" : "strip", tr->block_w, tr->block_h,
 		    (unsigned long long)sz);
 		goto fail;
 	}
 	tr->block_bytes = (size_t)sz;
 	if ((tr->block = malloc(tr->block_bytes)) == NULL) {
-		seterr(err, errlen, "%s: out of memory", path);
+		errf(err, errlen, "%s: out of memory", path);
 		goto fail;
 	}
 	read_georef(tr);
@@ -336,7 +325,7 @@ tifread_window(struct tifread *tr, long col0, long row0, int width, int height,
 	unsigned char *o = out;
 
 	if (width <= 0 || height <= 0) {
-		seterr(err, errlen, "%s: empty window %dx%d", tr->path, width, height);
+		errf(err, errlen, "%s: empty window %dx%d", tr->path, width, height);
 		return -1;
 	}
 	/* The part of the window inside the image. */
@@ -372,7 +361,7 @@ tifread_window(struct tifread *tr, long col0, long row0, int width, int height,
 					    (uint32_t)br0, (uint16_t)p), tr->block,
 					    (tmsize_t)tr->block_bytes);
 				if (got < 0) {
-					seterr(err, errlen, "%s: cannot decode %s at row %ld col "
+					errf(err, errlen, "%s: cannot decode %s at row %ld col "
 					    "%ld: %s", tr->path, tr->tiled ? "tile" : "strip",
 					    br0, bc0, tr->msg[0] ? tr->msg :
 					    "read error (truncated or corrupt file?)");

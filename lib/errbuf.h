@@ -1,0 +1,15 @@
+/*
+ * errbuf.h - the library's one way of reporting why: functions take a caller's
+ * buffer (char *err, size_t errlen) and fill it with a short reason, which the
+ * tool prints as "tool: what: why".
+ */
+#ifndef ERRBUF_H
+#define ERRBUF_H
+
+#include <stddef.h>
+
+/* printf into err (a NULL err or zero errlen is allowed and ignored). */
+void errf(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif
