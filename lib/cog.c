@@ -22,8 +22,9 @@
 #define MAX_ENTRIES	4096		/* tags in one IFD */
 #define MAX_SIDE	((uint32_t)1 << 22)	/* image side in pixels */
 #define MAX_BLOCK	((uint64_t)1 << 28)	/* decoded bytes of one tile or strip */
-#define MAX_BLOCKS	((uint64_t)1 << 24)	/* tiles or strips in one image */
+#define MAX_BLOCKS	((uint64_t)1 << 20)	/* tiles or strips in one image: 8 MiB of offsets */
 #define MAX_WINDOW	32768		/* window side in pixels */
+#define MAX_WINDOW_BYTES ((uint64_t)1 << 30)	/* decoded window, all bands */
 #define MERGE_GAP	4096		/* merge ranges closer than this: cheaper than a request */
 #define MAX_MISS	64
 #define COG_MAX_THREADS	16		/* decoding threads, at most one per core */
@@ -903,9 +904,13 @@ cog_open_many(struct http *h, struct cog_cache *cache, struct cog_open *o, size_
 					    s.miss[j].off + s.miss[j].len > q->file_size)
 						s.miss[j].len = q->file_size - s.miss[j].off;
 				}
+				uint64_t more = 0;
 				q->nwant = merge_ranges(s.miss, s.nmiss, FIRST_BYTES);
 				memcpy(q->want, s.miss, q->nwant * sizeof *q->want);
-				if (q->fetched + FIRST_BYTES > MAX_HEADER) {
+				for (j = 0; j < q->nwant; j++)
+					more += q->want[j].len;
+				/* Never fetch more header than MAX_HEADER, whatever the tags claim. */
+				if (q->fetched + more > MAX_HEADER) {
 					snprintf(o[i].error, sizeof o[i].error,
 					    "header larger than %llu bytes", (unsigned long long)MAX_HEADER);
 					q->done = 1;
@@ -1004,6 +1009,9 @@ make_plan(struct cog_win *w, struct plan *p)
 		return fail(w->error, sizeof w->error, "no level %d", w->level);
 	if (w->width <= 0 || w->height <= 0 || w->width > MAX_WINDOW || w->height > MAX_WINDOW)
 		return fail(w->error, sizeof w->error, "absurd window %dx%d", w->width, w->height);
+	if ((uint64_t)w->width * w->height * c->spp * (c->bps / 8) > MAX_WINDOW_BYTES)
+		return fail(w->error, sizeof w->error, "window %dx%d of %u bands over %llu bytes",
+		    w->width, w->height, c->spp, (unsigned long long)MAX_WINDOW_BYTES);
 	l = &c->level[w->level];
 	if (!clip(w, l, &c0, &r0, &c1, &r1))
 		return 0;

@@ -35,6 +35,10 @@ open(w + "/huge.tif", "wb").write(ifd([(256, 4, 1, 1 << 30), (257, 4, 1, 1 << 30
 open(w + "/hugetile.tif", "wb").write(ifd([(256, 4, 1, 1000), (257, 4, 1, 1000),
     (258, 3, 1, 16), (259, 3, 1, 8), (277, 3, 1, 1), (322, 4, 1, 1 << 20), (323, 4, 1, 1 << 20),
     (324, 4, 1, 8), (325, 4, 1, 8)]) + b"\0" * 64)
+# 4M x 4M pixels in 16 x 16 tiles: 2^36 tiles.
+open(w + "/manytiles.tif", "wb").write(ifd([(256, 4, 1, 1 << 22), (257, 4, 1, 1 << 22),
+    (258, 3, 1, 8), (259, 3, 1, 1), (277, 3, 1, 1), (322, 4, 1, 16), (323, 4, 1, 16),
+    (324, 4, 1, 8), (325, 4, 1, 8)]) + b"\0" * 64)
 # An IFD chain that loops on itself.
 open(w + "/loop.tif", "wb").write(b"II*\0" + struct.pack("<I", 8) + struct.pack("<H", 1) +
     struct.pack("<HHII", 256, 4, 1, 10) + struct.pack("<I", 8))
@@ -83,6 +87,7 @@ check 'IFD offset past the end of the file' \
 	'bad ifdpast "$U/ifdpast.tif" "asset red: IFD offset 1000000000 past end of file (108 bytes)"'
 check 'absurd image size' 'bad huge "$U/huge.tif" "asset red: absurd image size 1073741824x1073741824"'
 check 'absurd tile size' 'bad hugetile "$U/hugetile.tif" "asset red: absurd tile size 1048576x1048576"'
+check 'absurd number of tiles' 'bad manytiles "$U/manytiles.tif" "asset red: absurd number of blocks 68719476736"'
 check 'IFD chain loop' 'bad loop "$U/loop.tif" "asset red: "'
 check 'local file missing' 'bad nolocal "$W/nothere.tif" "asset red: "'
 check 'scene crs disagrees with the GeoTIFF keys' \
