@@ -15,7 +15,9 @@
   t0800-shard.py mkbad STREAM OUT KIND
       Three tile records of STREAM, the middle one spoilt (KIND: no-image,
       image-uint16, image-4band, label-float, label-size, bad-stem, box-index,
-      no-messages, no-poi, image-no-tile, neither, still-gray).
+      no-messages, no-poi, image-no-tile, neither, still-gray, bad-bbox,
+      rows-not-array, tag-not-string, boxes-not-array, regions-not-array,
+      classes-not-array, base-not-string).
   t0800-shard.py overlay-colors DIR
       The colours drawn in overlays (pixels that differ from the image), as JSON.
 
@@ -603,6 +605,20 @@ def mkbad(src, out, kind):
         h["rows"][1]["boxes"] = [99]
     elif kind == "no-messages":
         del h["rows"][0]["messages"]
+    elif kind == "bad-bbox":
+        h["regions"][0]["bbox"] = [0.5, 0.2, 0.4, 0.9]
+    elif kind == "rows-not-array":
+        h["rows"] = {"tag": "caption"}
+    elif kind == "tag-not-string":
+        h["rows"][0]["tag"] = 7
+    elif kind == "boxes-not-array":
+        h["rows"][0]["boxes"] = "0"
+    elif kind == "regions-not-array":
+        h["regions"] = {}
+    elif kind == "classes-not-array":
+        h["landcover"]["classes"] = "osm"
+    elif kind == "base-not-string":
+        h["base_poi_id"] = 12
     elif kind == "no-poi":
         del h["poi_id"]
     elif kind == "image-no-tile":

@@ -73,6 +73,23 @@ check 'a folder with splits but no journal is not ours: exit 2' '
 	fails 2 "shard-write -o \"$T/y\" </dev/null 2>\"$T/err\"" &&
 	grep -q "has data/train.jsonl but no .shard-write/journal" "$T/err"'
 
+rm -rf "$T/j" && cp -a "$T/ref" "$T/j" && sed -i "3s/.*/garbage/" "$T/j/.shard-write/journal"
+check 'a journal line that is not JSON: exit 2, the journal is damaged' '
+	fails 2 "shard-write -o \"$T/j\" </dev/null 2>\"$T/err\"" &&
+	grep -q "journal: line 3 is not JSON: the journal is damaged" "$T/err"'
+rm -rf "$T/j" && cp -a "$T/ref" "$T/j" && sed -i "1d" "$T/j/.shard-write/journal"
+check 'a journal without its header line: exit 2' '
+	fails 2 "shard-write -o \"$T/j\" </dev/null 2>\"$T/err\"" &&
+	grep -q "journal: no header line: not a shard-write journal" "$T/err"'
+rm -rf "$T/j" && cp -a "$T/ref" "$T/j" && : >"$T/j/.shard-write/journal"
+check 'an empty journal: exit 2' '
+	fails 2 "shard-write -o \"$T/j\" </dev/null 2>\"$T/err\"" &&
+	grep -q "journal: empty journal" "$T/err"'
+rm -rf "$T/j" && cp -a "$T/ref" "$T/j" && sed -i "10s/\"split\":\"[a-z]*\"/\"split\":\"dev\"/" "$T/j/.shard-write/journal"
+check 'a journal line with an unknown split: exit 2 naming the line' '
+	fails 2 "shard-write -o \"$T/j\" </dev/null 2>\"$T/err\"" &&
+	grep -q "journal: line 10: tile line lacks id, poi, base, split, rows or end" "$T/err"'
+
 # Two writers: the first waits on a fifo, holding the folder.
 mkfifo "$T/fifo"
 shard-write -q -o "$T/busy" <"$T/fifo" &

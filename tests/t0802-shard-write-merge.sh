@@ -73,6 +73,14 @@ check 'a source file gone missing: exit 2 naming it' '
 	rm -rf "$T/gone" && cp -a "$T/b" "$T/gone" && rm "$T/gone/images/s00000/"*_t0000.png &&
 	fails 2 "shard-write -o \"$T/m7\" --merge \"$T/gone\" 2>\"$T/err\"" &&
 	grep -q "gone/images/s00000/.*_t0000.png: No such file or directory" "$T/err"'
+check 'a source split shorter than its journal says: exit 2' '
+	rm -rf "$T/short" && cp -a "$T/b" "$T/short" && truncate -s -300 "$T/short/data/train.jsonl" &&
+	fails 2 "shard-write -o \"$T/m9\" --merge \"$T/short\" 2>\"$T/err\"" &&
+	grep -q "short/data/train.jsonl: shorter than its journal says" "$T/err"'
+check 'a source journal line that is damaged: exit 2' '
+	rm -rf "$T/dam" && cp -a "$T/b" "$T/dam" && sed -i "4s/.*/{oops/" "$T/dam/.shard-write/journal" &&
+	fails 2 "shard-write -o \"$T/m10\" --merge \"$T/dam\" 2>\"$T/err\"" &&
+	grep -q "dam/.shard-write/journal: line 4 is damaged" "$T/err"'
 check '--merge without folders, or with --write-masks: usage, exit 2' '
 	fails 2 "shard-write -o \"$T/m8\" --merge 2>\"$T/err\"" &&
 	grep -q "name the folders to merge" "$T/err" &&

@@ -45,6 +45,20 @@ check 'neither tile nor still: rejected, exit 1' 'bad neither "neither a tile re
 check 'a still of one gray band: rejected, exit 1' \
     'bad still-gray "still: 1 bands of uint8, want 3 of uint8 (RGB)"'
 
+check 'a region box that is no box (x2 < x1): rejected, exit 1' \
+    'bad bad-bbox "regions[0].bbox: not a box in 0..1"'
+check 'rows that are no array: rejected, exit 1' 'bad rows-not-array "rows: not an array"'
+check 'a row tag that is no string: rejected, exit 1' \
+    'bad tag-not-string "rows[0].tag: not a string"'
+check 'row boxes that are no array: rejected, exit 1' \
+    'bad boxes-not-array "rows[0].boxes: not an array"'
+check 'regions that are no array: rejected, exit 1' \
+    'bad regions-not-array "regions: not an array"'
+check 'a class table that is no array: rejected, exit 1' \
+    'bad classes-not-array "landcover.classes: not an array"'
+check 'a base_poi_id that is no string: rejected, exit 1' \
+    'bad base-not-string "base_poi_id: not a string"'
+
 check 'an unwritable folder (-o under a file): exit 2, nothing read' '
 	fails 2 "shard-write -o /dev/null/ds <\"$T/in.rec\" 2>\"$T/err\"" &&
 	grep -q "^shard-write: /dev/null/ds: Not a directory$" "$T/err"'
