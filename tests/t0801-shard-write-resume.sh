@@ -39,6 +39,17 @@ check '--sync (fsync of every file, folder, split and journal line) writes the s
 	shard-write -q -o "$T/sync" $W --sync <"$T/in.rec" &&
 	sums "$T/sync" >"$T/sync.sum" && cmp "$T/ref.sum" "$T/sync.sum"'
 
+# A write that fails half-way (file size limit, like a full disk): exit 2, then resume.
+limited() { ( trap "" XFSZ; ulimit -f 40; exec shard-write "$@" ); }
+check 'a write failing half-way (ulimit -f): exit 2 naming the file, the run left to resume' '
+	rm -rf "$T/fz" &&
+	fails 2 "limited -o \"$T/fz\" $W <\"$T/in.rec\" 2>\"$T/fz.err\"" &&
+	grep -q "^shard-write: $T/fz/.*: File too large$" "$T/fz.err" &&
+	[ -e "$T/fz/.shard-write/running" ]'
+check '--resume after it: byte-identical to the uninterrupted run' '
+	shard-write -o "$T/fz" $W --resume <"$T/in.rec" 2>"$T/fz.err" &&
+	sums "$T/fz" >"$T/fz.sum" && cmp "$T/ref.sum" "$T/fz.sum"'
+
 # Torn writes, made by hand: half a row, whole rows never committed, half a journal line.
 rm -rf "$T/t" && cp -a "$T/ref" "$T/t"
 printf '{"messages":[{"role":"us' >>"$T/t/data/train.jsonl"
