@@ -48,10 +48,24 @@ check 'merged rows point at the new shards, not the sources'"'"' ones' '
 	grep -q "images/s00006/" "$T"/pm/data/*.jsonl &&
 	H check files "$T/pm" | grep -q "files decoded"'
 
-check 'a killed merge finishes with --resume, byte-identical' '
-	rm -rf "$T/mk" &&
-	{ shard-write -q -o "$T/mk" --max-files-per-dir 9 --merge "$T/a" "$T/b" & p=$!;
-	  sleep 0.2; kill -9 $p 2>/dev/null; wait $p; true; } &&
+# A merge killed -9 at a random moment (until one is really cut, 15 tries).
+t0=$(date +%s%3N)
+shard-write -q -o "$T/mt" --max-files-per-dir 9 --merge "$T/a" "$T/b"
+took=$(( $(date +%s%3N) - t0 ))
+tries=0
+while [ $tries -lt 15 ]; do
+	tries=$((tries + 1))
+	rm -rf "$T/mk"
+	d=$($PY -c "import random; print('%.3f' % (random.uniform(0.05, 0.7) * $took / 1000))")
+	shard-write -q -o "$T/mk" --max-files-per-dir 9 --merge "$T/a" "$T/b" &
+	p=$!
+	sleep "$d"
+	kill -9 $p 2>/dev/null
+	wait $p 2>/dev/null
+	[ -e "$T/mk/.shard-write/running" ] && break
+done
+check "a merge killed after ${d}s finishes with --resume, byte-identical" '
+	[ -e "$T/mk/.shard-write/running" ] &&
 	shard-write -q -o "$T/mk" --max-files-per-dir 9 --resume --merge "$T/a" "$T/b" &&
 	sums "$T/mk" >"$T/mk.sum" && cmp "$T/all.sum" "$T/mk.sum"'
 
