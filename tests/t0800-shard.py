@@ -410,6 +410,20 @@ def check(what, d, stream, mx):
         for key in ("license:", "task_categories:", "tags:", "configs:", "size_categories:"):
             if key not in front:
                 fail("front matter lacks " + key)
+        try:
+            import yaml
+        except ImportError:
+            yaml = None
+        if yaml:
+            # The Hub reads it as YAML: configs[0].data_files lists split/path pairs.
+            y = yaml.safe_load(front)
+            files = {f["split"]: f["path"] for f in y["configs"][0]["data_files"]}
+            if y["configs"][0]["config_name"] != "default" or \
+                    files != {s: "data/%s.jsonl" % s for s in SPLITS if nrows[s] > 0}:
+                fail("YAML configs %r" % y["configs"])
+            if not isinstance(y["license"], str) or "sentinel-2" not in y["tags"] or \
+                    "image-text-to-text" not in y["task_categories"]:
+                fail("YAML front matter %r" % y)
         # Pixel shares from the sidecars' class pixel counts.
         px = {}
         for v in sc.values():
