@@ -37,3 +37,30 @@ check 'flipped views are their own items, with their own rows' '
 check 'rows keep the caption messages, with the image path in place of {image}' '
 	! grep -q "{image}" "$T"/ds/data/*.jsonl &&
 	grep -c "\"text\":\"The input is satellite imagery" "$T"/ds/data/*.jsonl | grep -qv ":0$"'
+
+# Stills from still-fetch (against the Mapbox replay on 127.0.0.1) in the same folder.
+TOKEN=pk.test-S3CRET-tok3n_value
+SRV=$T/srv
+mkdir -p "$SRV"
+TCI=$FIX/sentinel2_l2a_cog/S2A_29RKH_20200219_0_L2A/TCI.tif
+gdal_translate -q -of PNG -srcwin 300 200 64 64 "$TCI" "$SRV/still.png" &&
+gdal_translate -q -of JPEG -co QUALITY=90 -srcwin 300 200 64 64 "$TCI" "$SRV/still.jpg" &&
+rm -f "$SRV"/*.aux.xml || echo "not ok - gdal_translate could not make the stills"
+PORT=$(free_port)
+MAPBOX_ACCESS_TOKEN=$TOKEN $PY "$TOP/tests/servers/mapbox.py" "$PORT" "$SRV" 2>"$T/srv.err" &
+SPID=$!
+at_exit "kill $SPID 2>/dev/null"
+wait_port "$PORT" || echo "not ok - mapbox.py did not start"
+# lon 1.x answers a PNG, 2.x a JPEG (see tests/servers/mapbox.py).
+printf '%s\n' '{"poi_id":"poi_000000","base_poi_id":"poi_000000","lon":1.5,"lat":52.5}' \
+    '{"poi_id":"poi_000001_g001","base_poi_id":"poi_000001","lon":2.5,"lat":52.5}' >"$T/pois.ndjson"
+check 'still-fetch | shard-write into the same folder: stills and their overview rows' '
+	MAPBOX_ACCESS_TOKEN=$TOKEN still-fetch -q --base-url "http://127.0.0.1:$PORT" --size 32 \
+	    <"$T/pois.ndjson" >"$T/stills.rec" &&
+	shard-write -q -o "$T/ds" <"$T/stills.rec" &&
+	[ -s "$T/ds/mapbox_stills/s00000/poi_000000.png" ] &&
+	[ -s "$T/ds/mapbox_stills/s00000/poi_000001_g001.png" ] &&
+	H check pixels "$T/ds" "$T/stills.rec" && H check card "$T/ds" &&
+	H check splits "$T/ds" && H check jsonl "$T/ds" && H check files "$T/ds" &&
+	grep -c "mapbox_stills/s00000/poi_000001_g001.png" "$T/ds/data/validation.jsonl" | grep -qx 1 &&
+	jq -e ".stills == 2" "$T/ds/.shard-write/state.json" && ! grep -rq S3CRET "$T/ds"'
