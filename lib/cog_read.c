@@ -282,6 +282,11 @@ decode(struct cog_win *w, const struct plan *p, const unsigned char *const *bp,
 					memcpy(drow, srow, (size_t)(xc1 - xc0) * bps8);
 					continue;
 				}
+				if (bps8 == 1) {	/* the visual asset: a plain byte gather */
+					for (long x = 0; x < xc1 - xc0; x++)
+						drow[x] = srow[(size_t)x * bspp + s];
+					continue;
+				}
 				for (long x = 0; x < xc1 - xc0; x++)
 					memcpy(drow + x * bps8, srow + ((size_t)x * bspp + s) * bps8,
 					    bps8);
