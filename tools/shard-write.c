@@ -186,7 +186,7 @@ make_mask(const struct raster *lab, json_t *classes, struct ds_file *f, json_t *
     char *why, size_t whylen)
 {
 	size_t n = raster_plane(lab), i;
-	unsigned char pal[256][3], *idx;
+	unsigned char pal[256][3], *idx, *lut;
 	long nod = lab->has_nodata ? (long)lab->nodata : -1;
 	int identity = 1, rc;
 	json_t *cl;
@@ -221,19 +221,23 @@ make_mask(const struct raster *lab, json_t *classes, struct ds_file *f, json_t *
 			    pal[i]);
 		}
 		class_color(NULL, -1, "other", pal[254]);
-		for (size_t p = 0; p < n; p++) {
-			long v = (long)raster_get(lab, 0, p);
-			idx[p] = 254;
-			if (v == nod) {
-				idx[p] = 255;
-				continue;
-			}
-			json_array_foreach(classes, i, cl)
-				if (json_integer_value(json_object_get(cl, "id")) == v) {
-					idx[p] = (unsigned char)i;
-					break;
-				}
+		/* uint16 values to indices through a table: one lookup per pixel. */
+		if ((lut = malloc(65536)) == NULL) {
+			free(idx);
+			return snprintf(why, whylen, "out of memory"), -1;
 		}
+		memset(lut, 254, 65536);
+		for (i = json_array_size(classes); i-- > 0; ) {
+			json_int_t id = json_integer_value(json_object_get(json_array_get(classes, i),
+			    "id"));
+			if (id >= 0 && id < 65536)
+				lut[id] = (unsigned char)i;	/* the first entry of an id wins */
+		}
+		if (nod >= 0 && nod < 65536)
+			lut[nod] = 255;
+		for (size_t p = 0; p < n; p++)
+			idx[p] = lut[((const uint16_t *)lab->data)[p]];
+		free(lut);
 	}
 	rc = encode(lab->width, lab->height, PNGENC_PALETTE, 8, idx,
 	    (const unsigned char (*)[3])pal, 256, f, why, whylen);
