@@ -6,7 +6,7 @@ VERSION  := 0.1.0
 BUILD    ?= build/release
 BINDIR   ?= bin
 
-PKGS     := libcurl libtiff-4 proj libpng jansson
+PKGS     := libcurl libtiff-4 proj libpng jansson libdeflate libzstd
 # Debian's libgeotiff-dev ships no pkg-config file: fall back to its known location.
 GEOTIFF_CFLAGS := $(shell pkg-config --cflags libgeotiff 2>/dev/null || echo -I/usr/include/geotiff)
 GEOTIFF_LIBS   := $(shell pkg-config --libs libgeotiff 2>/dev/null || echo -lgeotiff)

@@ -2,12 +2,13 @@
  * cog_codec.c - TIFF block decoders (none, PackBits, LZW, DEFLATE, ZSTD) and
  * predictors 2 and 3, memory to memory, every read and write bounds-checked.
  */
-#include <dlfcn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libdeflate.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "cog_codec.h"
 
@@ -139,31 +140,12 @@ lzw(const unsigned char *in, size_t inlen, unsigned char *out, size_t outlen,
 }
 
 /*
- * libdeflate (which libtiff and GDAL already load) inflates whole blocks two to
- * three times faster than zlib; found with dlopen, so zlib stays the fallback
- * and the build needs no extra link flag.
+ * libdeflate inflates whole blocks two to three times faster than zlib.  zlib
+ * stays for blocks that hold more data than the tile needs (libdeflate refuses
+ * them, zlib keeps what fits) and when S2VL_NO_LIBDEFLATE is set (tests use it
+ * to cover both paths).
  */
-typedef void *(*ld_alloc_fn)(void);
-typedef void (*ld_free_fn)(void *);
-typedef int (*ld_zlib_fn)(void *, const void *, size_t, void *, size_t, size_t *);
-static ld_alloc_fn ld_alloc;
-static ld_free_fn ld_free;
-static ld_zlib_fn ld_zlib;
-
-static void
-load_libdeflate(void)
-{
-	void *so = dlopen("libdeflate.so.0", RTLD_NOW | RTLD_LOCAL);
-
-	if (!so || getenv("S2VL_NO_LIBDEFLATE"))
-		return;
-	*(void **)&ld_alloc = dlsym(so, "libdeflate_alloc_decompressor");
-	*(void **)&ld_free = dlsym(so, "libdeflate_free_decompressor");
-	*(void **)&ld_zlib = dlsym(so, "libdeflate_zlib_decompress");
-	if (!ld_alloc || !ld_free || !ld_zlib)
-		ld_zlib = NULL;
-}
-
+static int use_libdeflate = 1;
 static int
 deflate_(const unsigned char *in, size_t inlen, unsigned char *out, size_t outlen,
     char *err, size_t errlen)
@@ -171,17 +153,18 @@ deflate_(const unsigned char *in, size_t inlen, unsigned char *out, size_t outle
 	z_stream z;
 	int rc;
 
-	if (ld_zlib) {
-		void *d = ld_alloc();
+	if (use_libdeflate) {
+		struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
 		size_t got = 0;
 		if (d) {
-			rc = ld_zlib(d, in, inlen, out, outlen, &got);
-			ld_free(d);
-			if (rc == 0 && got == outlen)
+			enum libdeflate_result r = libdeflate_zlib_decompress(d, in, inlen, out,
+			    outlen, &got);
+			libdeflate_free_decompressor(d);
+			if (r == LIBDEFLATE_SUCCESS && got == outlen)
 				return 0;
-			if (rc == 1)	/* LIBDEFLATE_BAD_DATA */
+			if (r == LIBDEFLATE_BAD_DATA)
 				return fail(err, errlen, "DEFLATE stream corrupt");
-			if (rc == 0)
+			if (r == LIBDEFLATE_SUCCESS)
 				return fail(err, errlen, "DEFLATE block short: %zu of %zu bytes",
 				    got, outlen);
 			/* More data than the block holds: zlib keeps what fits. */
@@ -203,42 +186,14 @@ deflate_(const unsigned char *in, size_t inlen, unsigned char *out, size_t outle
 	return 0;
 }
 
-/*
- * ZSTD through the libzstd that libtiff already loads, found with dlopen so the
- * build needs no extra link flag (the Makefile links zlib only).
- */
-typedef size_t (*zstd_decompress_fn)(void *, size_t, const void *, size_t);
-typedef unsigned (*zstd_iserror_fn)(size_t);
-static zstd_decompress_fn zstd_decompress;
-static zstd_iserror_fn zstd_iserror;
-static int zstd_tried;
-
-int
-cog_have_zstd(void)
-{
-	if (!zstd_tried) {
-		void *so = dlopen("libzstd.so.1", RTLD_NOW | RTLD_LOCAL);
-		zstd_tried = 1;
-		if (so) {
-			*(void **)&zstd_decompress = dlsym(so, "ZSTD_decompress");
-			*(void **)&zstd_iserror = dlsym(so, "ZSTD_isError");
-			if (!zstd_decompress || !zstd_iserror)
-				zstd_decompress = NULL;
-		}
-	}
-	return zstd_decompress != NULL;
-}
-
 static int
 zstd(const unsigned char *in, size_t inlen, unsigned char *out, size_t outlen,
     char *err, size_t errlen)
 {
 	size_t n;
 
-	if (!cog_have_zstd())
-		return fail(err, errlen, "ZSTD compression: libzstd.so.1 not available");
-	n = zstd_decompress(out, outlen, in, inlen);
-	if (zstd_iserror(n))
+	n = ZSTD_decompress(out, outlen, in, inlen);
+	if (ZSTD_isError(n))
 		return fail(err, errlen, "ZSTD stream corrupt");
 	if (n != outlen)
 		return fail(err, errlen, "ZSTD block short: %zu of %zu bytes", n, outlen);
@@ -253,8 +208,7 @@ cog_codec_init(void)
 	if (done)
 		return;
 	done = 1;
-	load_libdeflate();
-	cog_have_zstd();
+	use_libdeflate = getenv("S2VL_NO_LIBDEFLATE") == NULL;
 }
 
 int

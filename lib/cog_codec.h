@@ -25,7 +25,4 @@ int cog_unpredict(unsigned char *buf, size_t rows, size_t rowsamples, int stride
  * decoding from several threads. */
 void cog_codec_init(void);
 
-/* Whether ZSTD (50000) decoding is available in this process. */
-int cog_have_zstd(void);
-
 #endif
