@@ -13,6 +13,7 @@
 #include "cog_codec.h"
 #include "cog_int.h"
 #include "http.h"
+#include "errbuf.h"
 
 #define FIRST_BYTES	16384		/* first range, as GDAL: holds every IFD of a COG */
 #define MAX_HEADER	((uint64_t)64 << 20)	/* header bytes we are willing to fetch */
@@ -23,17 +24,6 @@
 #define MAX_BLOCK	((uint64_t)1 << 28)	/* decoded bytes of one tile or strip */
 #define MAX_BLOCKS	((uint64_t)1 << 20)	/* tiles or strips in one image: 8 MiB of offsets */
 #define MAX_MISS	64
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /*
  * A sparse view of a file: the byte ranges fetched so far.  Reads outside them
@@ -214,17 +204,17 @@ read_ifd(struct src *s, int big, uint64_t off, struct ifd *d, uint64_t *next,
 
 	memset(d, 0, sizeof *d);
 	if (s->file_size != UINT64_MAX && off >= s->file_size)
-		return fail(err, errlen, "IFD offset %llu past end of file (%llu bytes)",
+		return errf(err, errlen, "IFD offset %llu past end of file (%llu bytes)",
 		    (unsigned long long)off, (unsigned long long)s->file_size);
 	if ((p = get(s, off, csz)) == NULL)
-		return s->past_eof ? fail(err, errlen, "IFD at %llu truncated",
+		return s->past_eof ? errf(err, errlen, "IFD at %llu truncated",
 		    (unsigned long long)off) : 1;
 	n = big ? rd64(s, p) : rd16(s, p);
 	if (n == 0 || n > MAX_ENTRIES)
-		return fail(err, errlen, "IFD at %llu has %llu entries", (unsigned long long)off,
+		return errf(err, errlen, "IFD at %llu has %llu entries", (unsigned long long)off,
 		    (unsigned long long)n);
 	if ((p = get(s, off + csz, n * esz + nsz)) == NULL)
-		return s->past_eof ? fail(err, errlen, "IFD at %llu past end of file",
+		return s->past_eof ? errf(err, errlen, "IFD at %llu past end of file",
 		    (unsigned long long)off) : 1;
 	for (i = 0; i < n; i++) {
 		const unsigned char *q = p + i * esz;
@@ -264,7 +254,7 @@ ifd_scalars(struct src *s, struct ifd *d, char *err, size_t errlen)
 
 	for (size_t i = 0; i < sizeof which / sizeof which[0]; i++)
 		if (scalar(s, &d->e[which[i]], defs[i], &v[which[i]]) < 0)
-			return fail(err, errlen, "bad value type in tag %u", tag_ids[which[i]]);
+			return errf(err, errlen, "bad value type in tag %u", tag_ids[which[i]]);
 	/* BitsPerSample and SampleFormat have one value per sample: all must agree. */
 	v[T_BPS] = 1;
 	v[T_SFMT] = 1;
@@ -272,27 +262,27 @@ ifd_scalars(struct src *s, struct ifd *d, char *err, size_t errlen)
 		if (!d->e[k].present)
 			continue;
 		if (!is_int_type(d->e[k].type))
-			return fail(err, errlen, "bad value type in tag %u", tag_ids[k]);
+			return errf(err, errlen, "bad value type in tag %u", tag_ids[k]);
 		if ((b = ent_values(s, &d->e[k], 65536, &bad)) != NULL) {
 			v[k] = ent_int(s, d->e[k].type, b, 0);
 			for (uint64_t j = 1; j < d->e[k].count; j++)
 				if (ent_int(s, d->e[k].type, b, j) != v[k])
-					return fail(err, errlen, "samples of different types");
+					return errf(err, errlen, "samples of different types");
 		} else if (bad)
-			return fail(err, errlen, "bad tag %u", tag_ids[k]);
+			return errf(err, errlen, "bad tag %u", tag_ids[k]);
 	}
 	if (s->nmiss != nmiss)
 		return 1;
 	if (s->past_eof)
-		return fail(err, errlen, "tag values past end of file");
+		return errf(err, errlen, "tag values past end of file");
 	d->subfile = (uint32_t)v[T_SUBFILE];
 	if (v[T_WIDTH] == 0 || v[T_HEIGHT] == 0 || v[T_WIDTH] > MAX_SIDE || v[T_HEIGHT] > MAX_SIDE)
-		return fail(err, errlen, "absurd image size %llux%llu",
+		return errf(err, errlen, "absurd image size %llux%llu",
 		    (unsigned long long)v[T_WIDTH], (unsigned long long)v[T_HEIGHT]);
 	d->width = (uint32_t)v[T_WIDTH];
 	d->height = (uint32_t)v[T_HEIGHT];
 	if (v[T_SPP] == 0 || v[T_SPP] > 64)
-		return fail(err, errlen, "absurd samples per pixel %llu", (unsigned long long)v[T_SPP]);
+		return errf(err, errlen, "absurd samples per pixel %llu", (unsigned long long)v[T_SPP]);
 	d->spp = (uint16_t)v[T_SPP];
 	d->bps = (uint16_t)(v[T_BPS] > 64 ? 0 : v[T_BPS]);
 	d->sfmt = (uint16_t)(v[T_SFMT] > 6 ? 0 : v[T_SFMT]);
@@ -302,7 +292,7 @@ ifd_scalars(struct src *s, struct ifd *d, char *err, size_t errlen)
 	d->tiled = d->e[T_TILEW].present || d->e[T_TILEOFF].present;
 	if (d->tiled) {
 		if (v[T_TILEW] == 0 || v[T_TILEH] == 0 || v[T_TILEW] > 65536 || v[T_TILEH] > 65536)
-			return fail(err, errlen, "absurd tile size %llux%llu",
+			return errf(err, errlen, "absurd tile size %llux%llu",
 			    (unsigned long long)v[T_TILEW], (unsigned long long)v[T_TILEH]);
 		d->tile_w = (uint32_t)v[T_TILEW];
 		d->tile_h = (uint32_t)v[T_TILEH];
@@ -335,33 +325,33 @@ ifd_blocks(struct src *s, const struct ifd *d, uint16_t planes_spp, struct cog_l
 	per_plane = (uint64_t)l->blocks_across * l->blocks_down;
 	n = per_plane * (d->planar == 2 ? planes_spp : 1);
 	if (n > MAX_BLOCKS)
-		return fail(err, errlen, "absurd number of blocks %llu", (unsigned long long)n);
+		return errf(err, errlen, "absurd number of blocks %llu", (unsigned long long)n);
 	if ((uint64_t)d->tile_w * d->tile_h * (d->planar == 2 ? 1 : d->spp) * ((d->bps + 7) / 8)
 	    > MAX_BLOCK)
-		return fail(err, errlen, "absurd block size %ux%u", d->tile_w, d->tile_h);
+		return errf(err, errlen, "absurd block size %ux%u", d->tile_w, d->tile_h);
 	if (!eo->present || !ec->present)
-		return fail(err, errlen, "no %s offsets or byte counts", d->tiled ? "tile" : "strip");
+		return errf(err, errlen, "no %s offsets or byte counts", d->tiled ? "tile" : "strip");
 	if (!is_int_type(eo->type) || !is_int_type(ec->type))
-		return fail(err, errlen, "bad type of the block offsets");
+		return errf(err, errlen, "bad type of the block offsets");
 	if (eo->count < n || ec->count < n)
-		return fail(err, errlen, "%s offsets have %llu entries, %llu expected",
+		return errf(err, errlen, "%s offsets have %llu entries, %llu expected",
 		    d->tiled ? "tile" : "strip", (unsigned long long)(eo->count < ec->count ?
 		    eo->count : ec->count), (unsigned long long)n);
 	po = ent_values(s, eo, MAX_BLOCKS, &bad);
 	pc = ent_values(s, ec, MAX_BLOCKS, &bad);
 	if (bad)
-		return fail(err, errlen, "bad block offset arrays");
+		return errf(err, errlen, "bad block offset arrays");
 	if (s->nmiss != nmiss)
 		return 1;
 	if (!po || !pc)
-		return fail(err, errlen, "block offset arrays past end of file");
+		return errf(err, errlen, "block offset arrays past end of file");
 	l->offsets = malloc(n * sizeof *l->offsets);
 	l->counts = malloc(n * sizeof *l->counts);
 	if (!l->offsets || !l->counts) {
 		free(l->offsets);
 		free(l->counts);
 		l->offsets = l->counts = NULL;
-		return fail(err, errlen, "out of memory");
+		return errf(err, errlen, "out of memory");
 	}
 	for (i = 0; i < n; i++) {
 		l->offsets[i] = ent_int(s, eo->type, po, i);
@@ -407,7 +397,7 @@ georef(struct src *s, const struct ifd *d, struct cog *c, char *err, size_t errl
 	if (d->e[T_NODATA].present && d->e[T_NODATA].type == 2)
 		nd = ent_values(s, &d->e[T_NODATA], 256, &bad);
 	if (bad)
-		return fail(err, errlen, "bad georeferencing tags");
+		return errf(err, errlen, "bad georeferencing tags");
 	if (s->nmiss != nmiss)
 		return 1;
 	double *t = c->level[0].t;
@@ -427,7 +417,7 @@ georef(struct src *s, const struct ifd *d, struct cog *c, char *err, size_t errl
 	}
 	for (i = 0; i < 6; i++)
 		if (!isfinite(t[i]))
-			return fail(err, errlen, "georeference is not finite");
+			return errf(err, errlen, "georeference is not finite");
 	if (gk) {
 		nkeys = rd16(s, gk + 6);
 		if (nkeys > (d->e[T_GEOKEYS].count - 4) / 4)
@@ -511,28 +501,28 @@ parse(struct src *s, const char *url, struct cog **out, char *err, size_t errlen
 
 	*out = NULL;
 	if ((p = get(s, 0, 8)) == NULL)
-		return s->past_eof ? fail(err, errlen, "not a TIFF file (%llu bytes)",
+		return s->past_eof ? errf(err, errlen, "not a TIFF file (%llu bytes)",
 		    (unsigned long long)s->file_size) : 1;
 	if (p[0] == 'I' && p[1] == 'I')
 		s->be = 0;
 	else if (p[0] == 'M' && p[1] == 'M')
 		s->be = 1;
 	else
-		return fail(err, errlen, "not a TIFF file");
+		return errf(err, errlen, "not a TIFF file");
 	if (rd16(s, p + 2) == 42) {
 		big = 0;
 		off = rd32(s, p + 4);
 	} else if (rd16(s, p + 2) == 43) {
 		big = 1;
 		if ((p = get(s, 0, 16)) == NULL)
-			return s->past_eof ? fail(err, errlen, "BigTIFF header truncated") : 1;
+			return s->past_eof ? errf(err, errlen, "BigTIFF header truncated") : 1;
 		if (rd16(s, p + 4) != 8)
-			return fail(err, errlen, "BigTIFF with %u-byte offsets", rd16(s, p + 4));
+			return errf(err, errlen, "BigTIFF with %u-byte offsets", rd16(s, p + 4));
 		off = rd64(s, p + 8);
 	} else
-		return fail(err, errlen, "not a TIFF file");
+		return errf(err, errlen, "not a TIFF file");
 	if (off < 8)
-		return fail(err, errlen, "first IFD offset %llu inside the header",
+		return errf(err, errlen, "first IFD offset %llu inside the header",
 		    (unsigned long long)off);
 
 	/* Walk the IFD chain: the first image and its reduced-resolution images. */
@@ -540,7 +530,7 @@ parse(struct src *s, const char *url, struct cog **out, char *err, size_t errlen
 		uint64_t next = 0;
 		for (int i = 0; i < nifd; i++)
 			if (seen[i] == off)
-				return fail(err, errlen, "IFD chain loops");
+				return errf(err, errlen, "IFD chain loops");
 		seen[nifd] = off;
 		rc = read_ifd(s, big, off, &d[nifd], &next, err, errlen);
 		if (rc)
@@ -558,14 +548,14 @@ parse(struct src *s, const char *url, struct cog **out, char *err, size_t errlen
 			break;
 	}
 	if (nifd == 0)
-		return fail(err, errlen, "no image in the file");
+		return errf(err, errlen, "no image in the file");
 	if (d[0].subfile & 4)
-		return fail(err, errlen, "first image is a mask");
+		return errf(err, errlen, "first image is a mask");
 
 	c = calloc(1, sizeof *c);
 	if (!c || !(c->url = strdup(url ? url : ""))) {
 		free(c);
-		return fail(err, errlen, "out of memory");
+		return errf(err, errlen, "out of memory");
 	}
 	c->refs = 1;
 	c->bigtiff = big;
@@ -578,23 +568,23 @@ parse(struct src *s, const char *url, struct cog **out, char *err, size_t errlen
 	c->predictor = d[0].pred;
 	c->planar = d[0].planar;
 	if (dtype_of(c->bps, c->sample_format, &c->dtype) < 0) {
-		fail(err, errlen, "unsupported sample type: %u bits, format %u", c->bps,
+		errf(err, errlen, "unsupported sample type: %u bits, format %u", c->bps,
 		    c->sample_format);
 		goto bad;
 	}
 	if (c->planar != 1 && c->planar != 2) {
-		fail(err, errlen, "bad PlanarConfiguration");
+		errf(err, errlen, "bad PlanarConfiguration");
 		goto bad;
 	}
 	if (c->predictor == 0 || (c->predictor == 3 && c->sample_format != 3)) {
-		fail(err, errlen, "bad predictor");
+		errf(err, errlen, "bad predictor");
 		goto bad;
 	}
 	switch (c->compression) {
 	case 1: case 5: case 8: case 32946: case 32773: case 50000:
 		break;
 	default:
-		fail(err, errlen, "unsupported compression %u", c->compression);
+		errf(err, errlen, "unsupported compression %u", c->compression);
 		goto bad;
 	}
 	rc = 0;
@@ -620,7 +610,7 @@ parse(struct src *s, const char *url, struct cog **out, char *err, size_t errlen
 		goto bad;
 	if (rc > 0) {
 		cog_free_(c);
-		return s->past_eof ? fail(err, errlen, "tag values past end of file") : 1;
+		return s->past_eof ? errf(err, errlen, "tag values past end of file") : 1;
 	}
 	for (int i = 1; i < c->nlevels; i++) {
 		double fx = (double)c->level[0].width / c->level[i].width;
@@ -651,7 +641,7 @@ cog_parse_mem(const unsigned char *buf, size_t len, const char *url, char *err, 
 	s.file_size = len;
 	rc = parse(&s, url, &c, err, errlen);
 	if (rc > 0)
-		fail(err, errlen, "header needs bytes beyond %zu", len);
+		errf(err, errlen, "header needs bytes beyond %zu", len);
 	if (rc)
 		return NULL;
 	c->header_bytes = len;

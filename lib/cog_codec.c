@@ -11,17 +11,7 @@
 #include <zstd.h>
 
 #include "cog_codec.h"
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "errbuf.h"
 
 static int
 packbits(const unsigned char *in, size_t inlen, unsigned char *out, size_t outlen,
@@ -34,20 +24,20 @@ packbits(const unsigned char *in, size_t inlen, unsigned char *out, size_t outle
 		if (n >= 0) {
 			size_t k = (size_t)n + 1;
 			if (k > inlen - i || k > outlen - o)
-				return fail(err, errlen, "PackBits run past the end of the block");
+				return errf(err, errlen, "PackBits run past the end of the block");
 			memcpy(out + o, in + i, k);
 			i += k;
 			o += k;
 		} else if (n != -128) {
 			size_t k = (size_t)(1 - n);
 			if (i >= inlen || k > outlen - o)
-				return fail(err, errlen, "PackBits run past the end of the block");
+				return errf(err, errlen, "PackBits run past the end of the block");
 			memset(out + o, in[i++], k);
 			o += k;
 		}
 	}
 	if (o != outlen)
-		return fail(err, errlen, "PackBits block short: %zu of %zu bytes", o, outlen);
+		return errf(err, errlen, "PackBits block short: %zu of %zu bytes", o, outlen);
 	return 0;
 }
 
@@ -73,7 +63,7 @@ lzw(const unsigned char *in, size_t inlen, unsigned char *out, size_t outlen,
 	size_t i = 0, o = 0;
 
 	if (inlen >= 2 && in[0] == 0 && (in[1] & 1))
-		return fail(err, errlen, "old-style LZW is not supported");
+		return errf(err, errlen, "old-style LZW is not supported");
 	for (unsigned k = 0; k < 256; k++) {
 		tab[k].prefix = 0;
 		tab[k].len = 1;
@@ -100,13 +90,13 @@ lzw(const unsigned char *in, size_t inlen, unsigned char *out, size_t outlen,
 		}
 		if (prev < 0) {
 			if (code > 255)
-				return fail(err, errlen, "LZW stream corrupt (code %u)", code);
+				return errf(err, errlen, "LZW stream corrupt (code %u)", code);
 			out[o++] = (unsigned char)code;
 			prev = (int)code;
 			continue;
 		}
 		if (code > next || (code >= 256 && code < 258))
-			return fail(err, errlen, "LZW stream corrupt (code %u)", code);
+			return errf(err, errlen, "LZW stream corrupt (code %u)", code);
 		if (next < 4096) {
 			/* The new entry is prev + first byte of code (of prev itself when code == next). */
 			tab[next].prefix = (uint16_t)prev;
@@ -115,7 +105,7 @@ lzw(const unsigned char *in, size_t inlen, unsigned char *out, size_t outlen,
 			tab[next].last = code == next ? tab[prev].first : tab[code].first;
 			next++;
 		} else if (code == next)
-			return fail(err, errlen, "LZW stream corrupt (table full)");
+			return errf(err, errlen, "LZW stream corrupt (table full)");
 		{
 			size_t len = tab[code].len, k;
 			unsigned c = code;
@@ -135,7 +125,7 @@ lzw(const unsigned char *in, size_t inlen, unsigned char *out, size_t outlen,
 			width++;
 	}
 	if (o != outlen)
-		return fail(err, errlen, "LZW block short: %zu of %zu bytes", o, outlen);
+		return errf(err, errlen, "LZW block short: %zu of %zu bytes", o, outlen);
 	return 0;
 }
 
@@ -163,16 +153,16 @@ deflate_(const unsigned char *in, size_t inlen, unsigned char *out, size_t outle
 			if (r == LIBDEFLATE_SUCCESS && got == outlen)
 				return 0;
 			if (r == LIBDEFLATE_BAD_DATA)
-				return fail(err, errlen, "DEFLATE stream corrupt");
+				return errf(err, errlen, "DEFLATE stream corrupt");
 			if (r == LIBDEFLATE_SUCCESS)
-				return fail(err, errlen, "DEFLATE block short: %zu of %zu bytes",
+				return errf(err, errlen, "DEFLATE block short: %zu of %zu bytes",
 				    got, outlen);
 			/* More data than the block holds: zlib keeps what fits. */
 		}
 	}
 	memset(&z, 0, sizeof z);
 	if (inflateInit(&z) != Z_OK)
-		return fail(err, errlen, "zlib: cannot initialise");
+		return errf(err, errlen, "zlib: cannot initialise");
 	z.next_in = (unsigned char *)in;
 	z.avail_in = inlen > UINT32_MAX ? UINT32_MAX : (uInt)inlen;
 	z.next_out = out;
@@ -180,9 +170,9 @@ deflate_(const unsigned char *in, size_t inlen, unsigned char *out, size_t outle
 	rc = inflate(&z, Z_FINISH);
 	inflateEnd(&z);
 	if (rc != Z_STREAM_END && rc != Z_BUF_ERROR && rc != Z_OK)
-		return fail(err, errlen, "DEFLATE stream corrupt (%s)", z.msg ? z.msg : "zlib error");
+		return errf(err, errlen, "DEFLATE stream corrupt (%s)", z.msg ? z.msg : "zlib error");
 	if (z.total_out != outlen)
-		return fail(err, errlen, "DEFLATE block short: %lu of %zu bytes", z.total_out, outlen);
+		return errf(err, errlen, "DEFLATE block short: %lu of %zu bytes", z.total_out, outlen);
 	return 0;
 }
 
@@ -194,9 +184,9 @@ zstd(const unsigned char *in, size_t inlen, unsigned char *out, size_t outlen,
 
 	n = ZSTD_decompress(out, outlen, in, inlen);
 	if (ZSTD_isError(n))
-		return fail(err, errlen, "ZSTD stream corrupt");
+		return errf(err, errlen, "ZSTD stream corrupt");
 	if (n != outlen)
-		return fail(err, errlen, "ZSTD block short: %zu of %zu bytes", n, outlen);
+		return errf(err, errlen, "ZSTD block short: %zu of %zu bytes", n, outlen);
 	return 0;
 }
 
@@ -218,7 +208,7 @@ cog_decompress(int comp, const unsigned char *in, size_t inlen,
 	switch (comp) {
 	case 1:
 		if (inlen < outlen)
-			return fail(err, errlen, "uncompressed block short: %zu of %zu bytes",
+			return errf(err, errlen, "uncompressed block short: %zu of %zu bytes",
 			    inlen, outlen);
 		memcpy(out, in, outlen);
 		return 0;
@@ -232,7 +222,7 @@ cog_decompress(int comp, const unsigned char *in, size_t inlen,
 	case 50000:
 		return zstd(in, inlen, out, outlen, err, errlen);
 	}
-	return fail(err, errlen, "unsupported compression %d", comp);
+	return errf(err, errlen, "unsupported compression %d", comp);
 }
 
 static void
@@ -264,11 +254,11 @@ cog_unpredict(unsigned char *buf, size_t rows, size_t rowsamples, int stride,
 		 * (libtiff fpAcc); the result is host order whatever the file's. */
 		unsigned char tmp[65536], *big = NULL, *t = tmp;
 		if (bps8 != 4 && bps8 != 2 && bps8 != 8)
-			return fail(err, errlen, "predictor 3 on %d-byte samples", bps8);
+			return errf(err, errlen, "predictor 3 on %d-byte samples", bps8);
 		if (rowbytes > sizeof tmp) {
 			big = malloc(rowbytes);
 			if (!big)
-				return fail(err, errlen, "out of memory");
+				return errf(err, errlen, "out of memory");
 			t = big;
 		}
 		for (r = 0; r < rows; r++) {
@@ -292,7 +282,7 @@ cog_unpredict(unsigned char *buf, size_t rows, size_t rowsamples, int stride,
 	if (predictor == 1)
 		return 0;
 	if (predictor != 2)
-		return fail(err, errlen, "unsupported predictor %d", predictor);
+		return errf(err, errlen, "unsupported predictor %d", predictor);
 	for (r = 0; r < rows; r++) {
 		unsigned char *cp = buf + r * rowbytes;
 		if (bps8 == 1) {
@@ -307,7 +297,7 @@ cog_unpredict(unsigned char *buf, size_t rows, size_t rowsamples, int stride,
 			for (i = (size_t)stride; i < rowsamples; i++)
 				s[i] = s[i] + s[i - stride];
 		} else
-			return fail(err, errlen, "predictor 2 on %d-byte samples", bps8);
+			return errf(err, errlen, "predictor 2 on %d-byte samples", bps8);
 	}
 	return 0;
 }

@@ -15,23 +15,13 @@
 #include "cog_codec.h"
 #include "cog_int.h"
 #include "http.h"
+#include "errbuf.h"
 
 #define MAX_BLOCK	((uint64_t)1 << 28)	/* decoded bytes of one tile or strip */
 #define MAX_WINDOW	32768		/* window side in pixels */
 #define MAX_WINDOW_BYTES ((uint64_t)1 << 30)	/* decoded window, all bands */
 #define MERGE_GAP	4096		/* merge ranges closer than this: cheaper than a request */
 #define COG_MAX_THREADS	16		/* decoding threads, at most one per core */
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 struct block {
 	uint64_t idx, off, len;
@@ -85,11 +75,11 @@ make_plan(struct cog_win *w, struct plan *p)
 
 	memset(p, 0, sizeof *p);
 	if (!c || w->level < 0 || w->level >= c->nlevels)
-		return fail(w->error, sizeof w->error, "no level %d", w->level);
+		return errf(w->error, sizeof w->error, "no level %d", w->level);
 	if (w->width <= 0 || w->height <= 0 || w->width > MAX_WINDOW || w->height > MAX_WINDOW)
-		return fail(w->error, sizeof w->error, "absurd window %dx%d", w->width, w->height);
+		return errf(w->error, sizeof w->error, "absurd window %dx%d", w->width, w->height);
 	if ((uint64_t)w->width * w->height * c->spp * (c->bps / 8) > MAX_WINDOW_BYTES)
-		return fail(w->error, sizeof w->error, "window %dx%d of %u bands over %llu bytes",
+		return errf(w->error, sizeof w->error, "window %dx%d of %u bands over %llu bytes",
 		    w->width, w->height, c->spp, (unsigned long long)MAX_WINDOW_BYTES);
 	l = &c->level[w->level];
 	if (!clip(w, l, &c0, &r0, &c1, &r1))
@@ -104,7 +94,7 @@ make_plan(struct cog_win *w, struct plan *p)
 	p->r = calloc(n, sizeof *p->r);
 	if (!p->b || !p->r) {
 		plan_free(p);
-		return fail(w->error, sizeof w->error, "out of memory");
+		return errf(w->error, sizeof w->error, "out of memory");
 	}
 	for (pl = 0; pl < planes; pl++)
 		for (by = by0; by <= by1; by++)
@@ -114,7 +104,7 @@ make_plan(struct cog_win *w, struct plan *p)
 				struct block *b = &p->b[p->nb];
 				if (idx >= l->nblocks) {
 					plan_free(p);
-					return fail(w->error, sizeof w->error, "block %llu out of range",
+					return errf(w->error, sizeof w->error, "block %llu out of range",
 					    (unsigned long long)idx);
 				}
 				b->idx = idx;
@@ -124,7 +114,7 @@ make_plan(struct cog_win *w, struct plan *p)
 				b->bx = bx;
 				b->by = by;
 				if (b->len > MAX_BLOCK + 65536 || b->off + b->len < b->off) {
-					fail(w->error, sizeof w->error,
+					errf(w->error, sizeof w->error,
 					    "absurd byte count %llu of block %llu",
 					    (unsigned long long)b->len, (unsigned long long)idx);
 					plan_free(p);
@@ -132,7 +122,7 @@ make_plan(struct cog_win *w, struct plan *p)
 				}
 				if (c->file_size && b->len && (b->off >= c->file_size ||
 				    b->len > c->file_size - b->off)) {
-					fail(w->error, sizeof w->error,
+					errf(w->error, sizeof w->error,
 					    "block %llu at offset %llu past end of file (%llu bytes)",
 					    (unsigned long long)idx, (unsigned long long)b->off,
 					    (unsigned long long)c->file_size);
@@ -218,7 +208,7 @@ decode(struct cog_win *w, const struct plan *p, const unsigned char *const *bp,
 #endif
 	w->data = malloc(plane * c->spp * bps8);
 	if (!w->data)
-		return fail(w->error, sizeof w->error, "out of memory");
+		return errf(w->error, sizeof w->error, "out of memory");
 	out = w->data;
 	for (int b = 0; b < c->spp; b++)
 		fill_plane(out + b * plane * bps8, plane, c->dtype, w->fill);
@@ -228,7 +218,7 @@ decode(struct cog_win *w, const struct plan *p, const unsigned char *const *bp,
 	}
 	w->inside = (uint64_t)(c1 - c0) * (r1 - r0);
 	if (p->nb && (buf = malloc(bbytes)) == NULL)
-		return fail(w->error, sizeof w->error, "out of memory");
+		return errf(w->error, sizeof w->error, "out of memory");
 	for (size_t k = 0; k < p->nb; k++) {
 		const struct block *b = &p->b[k];
 		long bc0 = (long)b->bx * l->block_w, br0 = (long)b->by * l->block_h;
@@ -252,7 +242,7 @@ decode(struct cog_win *w, const struct plan *p, const unsigned char *const *bp,
 			size_t rowbytes = (size_t)l->block_w * bspp * bps8;
 			if (!bp[k] || bl[k] < b->len) {
 				free(buf);
-				return fail(w->error, sizeof w->error,
+				return errf(w->error, sizeof w->error,
 				    "short read of block %llu (file truncated?)",
 				    (unsigned long long)b->idx);
 			}
@@ -631,7 +621,7 @@ cog_read_mem(const unsigned char *buf, size_t len, struct cog_win *w)
 	bp = calloc(p.nb + 1, sizeof *bp);
 	bl = calloc(p.nb + 1, sizeof *bl);
 	if (!bp || !bl)
-		fail(w->error, sizeof w->error, "out of memory");
+		errf(w->error, sizeof w->error, "out of memory");
 	else {
 		for (size_t k = 0; k < p.nb; k++)
 			if (p.b[k].off < len) {

@@ -4,14 +4,15 @@
 
 #include "errbuf.h"
 
-void
+int
 errf(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (err == NULL || errlen == 0)
-		return;
+		return -1;
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+	return -1;
 }

@@ -8,8 +8,9 @@
 
 #include <stddef.h>
 
-/* printf into err (a NULL err or zero errlen is allowed and ignored). */
-void errf(char *err, size_t errlen, const char *fmt, ...)
+/* printf into err (a NULL err or zero errlen is allowed and ignored); returns -1
+ * so that a failing function can end with "return errf(err, errlen, ...)". */
+int errf(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 #endif
