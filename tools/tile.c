@@ -537,9 +537,9 @@ tile_record(struct tool *t, struct rec *r, const struct opts *o, char *why, size
 			kept++;
 		}
 	if (kept == 0 && cloudy > 0 && !t->quiet)
-		tool_warn(t, "record %lld (%s): no tile kept: %d windows valid enough but "
-		    "cloudier than --max-cloud %g (least cloudy %.4f)", r->number, poi, cloudy,
-		    o->max_cloud, clearest);
+		tool_warn(t, "record %lld (%s): no tile kept: cloud fraction over "
+		    "--max-cloud %g in all %d windows valid enough (least cloudy %.4f)",
+		    r->number, poi, o->max_cloud, cloudy, clearest);
 	else if (kept == 0 && !t->quiet)
 		tool_warn(t, "record %lld (%s): no tile kept: best valid fraction %.3f is below "
 		    "%g", r->number, poi, best, o->min_valid);

@@ -2,7 +2,14 @@
 
 usage: tile.py IN OUT [--size N] [--stride N] [--out N] [--min-valid-fraction F]
                       [--filter area|bilinear] [--aug flip,r90,...]
+                      [--max-cloud F] [--cloud-classes LIST] [--scl-invalid LIST]
 Exits 1 on any difference; prints a summary line per record.
+
+With an scl raster, pixels of --scl-invalid classes are invalid, and each
+tile's cloud_fraction (4 decimals, null without SCL data) and scl_counts are
+recounted with numpy.bincount over the window's SCL pixels; --max-cloud drops
+windows whose exact fraction exceeds it, and a record without scl must then
+produce no tile at all (tile rejects it).
 
 Imagery is checked against weight matrices built here from the filter
 definitions (area: overlap of each input pixel with the output pixel's
@@ -33,7 +40,12 @@ ap.add_argument("--out-size", "--out", dest="n", type=int, default=224)
 ap.add_argument("--min-valid-fraction", type=float, default=0.35)
 ap.add_argument("--filter", default="bilinear")
 ap.add_argument("--aug", default="")
+ap.add_argument("--max-cloud", type=float, default=None)
+ap.add_argument("--cloud-classes", default="3,8,9,10")
+ap.add_argument("--scl-invalid", default="0,1")
 a = ap.parse_args()
+CLOUDY = [int(v) for v in a.cloud_classes.split(",") if v]
+SCL_BAD = [int(v) for v in a.scl_invalid.split(",") if v]
 S, N = a.size, a.n
 AUG = [v for v in a.aug.split(",") if v]
 fail = []
@@ -134,16 +146,31 @@ for h, arrs in src:
     nd = nodata_of(ref)
     rows = [0] if H < S else list(range(0, H - S + 1, a.stride))
     cols = [0] if W < S else list(range(0, W - S + 1, a.stride))
-    kept = 0
+    scl = arrs["scl"][0] if "scl" in arrs else None
+    kept = cloudy = 0
+    if scl is None and a.max_cloud is not None:
+        rows = cols = []        # rejected: --max-cloud needs an scl raster
+        print("%s: no scl, rejected" % h["poi_id"])
     for r0 in rows:
         for c0 in cols:
             w = ra[:, r0:r0 + S, c0:c0 + S]
             good = np.zeros(w.shape[1:], bool)
             for k in range(w.shape[0]):
                 good |= ~(np.isnan(w[k]) | ((w[k] == nd) if nd is not None else False))
+            if scl is not None:
+                sw = scl[r0:r0 + S, c0:c0 + S]
+                good &= ~np.isin(sw, SCL_BAD)
             vf = good.sum() / float(S * S)
             if vf < a.min_valid_fraction:
                 continue
+            if scl is not None:
+                cnt = np.bincount(sw.ravel(), minlength=256)
+                ndata = int(cnt.sum() - cnt[0])
+                cf = cnt[CLOUDY].sum() / float(ndata) if ndata else None
+                if a.max_cloud is not None and cf is not None and cf > a.max_cloud:
+                    cloudy += 1
+                    continue
+                ecounts = {str(c): int(cnt[c]) for c in sorted(set([0] + CLOUDY + SCL_BAD))}
             base = None
             for v in [None] + AUG:
                 if di >= len(dst):
@@ -160,6 +187,20 @@ for h, arrs in src:
                         fail.append("%s: tile.%s is %r, expected %r" % (stem, key, t.get(key), val))
                 if abs(t["valid_fraction"] - vf) > 1e-12:
                     fail.append("%s: valid_fraction %r, expected %r" % (stem, t["valid_fraction"], vf))
+                if scl is None:
+                    if "cloud_fraction" in t or "scl_counts" in t:
+                        fail.append("%s: SCL keys without an scl raster" % stem)
+                else:
+                    got = t.get("cloud_fraction", "missing")
+                    if cf is None:
+                        ok4 = got is None
+                    else:
+                        ok4 = isinstance(got, float) and abs(got - cf) <= 5e-5 + 1e-12 and \
+                            abs(got * 1e4 - round(got * 1e4)) < 1e-6
+                    if not ok4:
+                        fail.append("%s: cloud_fraction %r, expected %r (4 decimals)" % (stem, got, cf))
+                    if t.get("scl_counts") != ecounts:
+                        fail.append("%s: scl_counts %r, expected %r" % (stem, t.get("scl_counts"), ecounts))
                 for key in h:
                     if key not in ("rasters", "grid", "tile") and g.get(key) != h[key]:
                         fail.append("%s: key %s changed" % (stem, key))
@@ -201,7 +242,8 @@ for h, arrs in src:
                     if max(np.abs(xv - xb).max(), np.abs(yv - yb).max()) > 1e-6:
                         fail.append("%s: grid does not follow the pixels" % stem)
             kept += 1
-    print("%s: %d windows, %d kept" % (h["poi_id"], len(rows) * len(cols), kept))
+    print("%s: %d windows, %d kept" % (h["poi_id"], len(rows) * len(cols), kept) +
+          (", %d too cloudy" % cloudy if a.max_cloud is not None else ""))
 if di != len(dst):
     fail.append("%d extra output records" % (len(dst) - di))
 for f in fail[:20]:
