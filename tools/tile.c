@@ -194,7 +194,7 @@ scl_keys(const struct scl_stat *st, const struct opts *o)
 {
 	json_t *j, *c;
 	double cf = cloud_fraction(st);
-	char k[8];
+	char k[16];
 
 	c = json_object();
 	for (int x = 0; x < 256; x++)
