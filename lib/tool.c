@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http.h"
 #include "tool.h"
 
 double
@@ -30,6 +31,7 @@ tool_init(struct tool *t, const char *name, const char *usage)
 	t->usage = usage;
 	t->jobs = 1;
 	t->max_retries = 4;
+	t->timeout = 120;
 	t->in = stdin;
 	t->out = stdout;
 	t->progress = isatty(STDERR_FILENO);
@@ -172,6 +174,10 @@ tool_option(struct tool *t, int ch, const char *arg)
 		if (parse_long(arg, 0, 100, &v))
 			tool_usage_error(t, "--max-retries: expected 0..100, got '%s'", arg);
 		t->max_retries = (int)v;
+		return 1;
+	case OPT_TIMEOUT:
+		if (parse_double(arg, &t->timeout) || !(t->timeout > 0) || t->timeout > 3600)
+			tool_usage_error(t, "--timeout: expected seconds in (0, 3600], got '%s'", arg);
 		return 1;
 	case '?':
 		tool_usage_error(t, NULL);
@@ -350,4 +356,25 @@ tool_finish(struct tool *t)
 		    (unsigned long long)t->n_rejected, (unsigned long long)t->n_in,
 		    t->rejects_path ? ", see " : "", t->rejects_path ? t->rejects_path : "");
 	return rc;
+}
+
+struct http *
+tool_http(struct tool *t, int max_parallel)
+{
+	struct http_opts o;
+	struct http *h;
+
+	http_opts_default(&o);
+	o.max_retries = t->max_retries;
+	o.timeout = t->timeout;
+	/* A short --timeout bounds every phase, not only the whole transfer. */
+	if (o.connect_timeout > t->timeout)
+		o.connect_timeout = t->timeout;
+	if (o.low_speed_time > t->timeout)
+		o.low_speed_time = t->timeout;
+	if (max_parallel > 0)
+		o.max_parallel = max_parallel;
+	if ((h = http_new(&o)) == NULL)
+		tool_fatal(t, "cannot set up the HTTP client (libcurl)");
+	return h;
 }

@@ -32,6 +32,7 @@
 /* Long-only option codes shared by every tool (short ones are -h, -q, -j). */
 enum {
 	OPT_VERSION = 0x1000, OPT_PROGRESS, OPT_REJECTS, OPT_SPOOL, OPT_MAX_RETRIES,
+	OPT_TIMEOUT,
 	OPT_TOOL_FIRST = 0x1100	/* tools number their own long options from here */
 };
 
@@ -43,10 +44,11 @@ enum {
 	{ "rejects", required_argument, 0, OPT_REJECTS }, \
 	{ "spool", required_argument, 0, OPT_SPOOL }
 
-/* Network tools add these: -j N and --max-retries N. */
+/* Network tools add these: -j N, --max-retries N and --timeout S. */
 #define TOOL_NET_LONGOPTS \
 	{ "jobs", required_argument, 0, 'j' }, \
-	{ "max-retries", required_argument, 0, OPT_MAX_RETRIES }
+	{ "max-retries", required_argument, 0, OPT_MAX_RETRIES }, \
+	{ "timeout", required_argument, 0, OPT_TIMEOUT }
 
 struct tool {
 	const char *name;
@@ -54,6 +56,7 @@ struct tool {
 	int quiet, progress;
 	int jobs;		/* -j, default set by the tool before parsing */
 	int max_retries;	/* --max-retries, default 4 */
+	double timeout;		/* --timeout: seconds for one transfer (default 120) */
 	const char *rejects_path;
 	const char *spool_dir;
 	FILE *rejects;
@@ -101,5 +104,9 @@ int parse_double(const char *s, double *out);
 int parse_double_pair(const char *s, double *a, double *b);
 
 double now_seconds(void);	/* monotonic clock */
+
+/* The HTTP client of a network tool, from -j (max_parallel, when > 0),
+ * --max-retries and --timeout; exits 2 if libcurl cannot be set up. */
+struct http *tool_http(struct tool *t, int max_parallel);
 
 #endif

@@ -47,7 +47,7 @@ static const char usage[] =
 
 enum {
 	OPT_ASSETS = OPT_TOOL_FIRST, OPT_VISUAL, OPT_SCL, OPT_SIZE, OPT_SIZE_M,
-	OPT_RESOLUTION, OPT_MIN_COVERAGE, OPT_CACHE, OPT_TIMEOUT
+	OPT_RESOLUTION, OPT_MIN_COVERAGE, OPT_CACHE
 };
 
 static struct option longopts[] = {
@@ -61,7 +61,6 @@ static struct option longopts[] = {
 	{ "resolution", required_argument, 0, OPT_RESOLUTION },
 	{ "min-coverage", required_argument, 0, OPT_MIN_COVERAGE },
 	{ "cache", required_argument, 0, OPT_CACHE },
-	{ "timeout", required_argument, 0, OPT_TIMEOUT },
 	{ 0, 0, 0, 0 }
 };
 
@@ -70,9 +69,9 @@ static struct {
 	size_t nassets;
 	int visual, scl;
 	long size;
-	double size_m, resolution, min_coverage, timeout;
+	double size_m, resolution, min_coverage;
 	long cache;
-} O = { .size = 512, .timeout = 120, .cache = 256 };
+} O = { .size = 512, .cache = 256 };
 
 static struct tool T;
 static struct http *H;
@@ -595,7 +594,6 @@ set_assets(char *list)
 int
 main(int argc, char **argv)
 {
-	struct http_opts ho;
 	static char defassets[] = "red,green,blue";
 	int ch, have_assets = 0;
 
@@ -636,11 +634,6 @@ main(int argc, char **argv)
 			if (parse_long(optarg, 1, 100000, &O.cache))
 				tool_usage_error(&T, "--cache: expected 1..100000, got '%s'", optarg);
 			break;
-		case OPT_TIMEOUT:
-			if (parse_double(optarg, &O.timeout) || !(O.timeout > 0) || O.timeout > 3600)
-				tool_usage_error(&T, "--timeout: expected seconds in (0, 3600], got '%s'",
-				    optarg);
-			break;
 		default:
 			tool_usage_error(&T, NULL);
 		}
@@ -651,15 +644,7 @@ main(int argc, char **argv)
 		set_assets(defassets);
 	tool_start(&T, argc - optind, argv + optind);
 
-	http_opts_default(&ho);
-	ho.max_retries = T.max_retries;
-	ho.timeout = O.timeout;
-	if (ho.connect_timeout > O.timeout)
-		ho.connect_timeout = O.timeout;
-	if (ho.low_speed_time > O.timeout)
-		ho.low_speed_time = O.timeout;
-	if ((H = http_new(&ho)) == NULL)
-		tool_fatal(&T, "cannot set up HTTP");
+	H = tool_http(&T, 0);
 	if ((Cache = cog_cache_new((size_t)O.cache)) == NULL)
 		tool_fatal(&T, "out of memory");
 	struct batch bt[2];

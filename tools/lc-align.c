@@ -36,7 +36,8 @@ static const char usage[] =
     "                --earth-engine ASSET) [--band N] [--worldcover-url TEMPLATE]\n"
     "                [--ee-band NAME] [--ee-token-file FILE] [--ee-url URL]\n"
     "                [--classes FILE | --dynamic-world]\n"
-    "                [--max-retries N] [--progress] [--rejects FILE] [--spool DIR]\n"
+    "                [--max-retries N] [--timeout S] [--progress] [--rejects FILE]\n"
+    "                [--spool DIR]\n"
     "                [< in] [> out]\n"
     "  --source FILE|URL        land-cover GeoTIFF: local path, file:// or http(s) URL\n"
     "  --band N                 band of the source holding the classes (1)\n"
@@ -53,6 +54,7 @@ static const char usage[] =
     "  --dynamic-world          the Dynamic World V1 label classes (0 water .. 8 snow)\n"
     "  -j, --jobs N             records in flight at once (4)\n"
     "  --max-retries N          retries per request (4)\n"
+    "  --timeout S              seconds for one HTTP transfer (120)\n"
     "  -q, --quiet              no progress line, no per-record messages\n"
     "  --progress               progress line even when stderr is not a terminal\n"
     "  --rejects FILE           records that cannot be labelled go there (default stderr)\n"
@@ -1046,7 +1048,6 @@ main(int argc, char **argv)
 	};
 	const char *classes_file = NULL, *ee_token_file = NULL;
 	const char *ee_url = "https://earthengine.googleapis.com/v1";
-	struct http_opts ho;
 	struct job *jobs;
 	char err[600];
 	int ch, dw = 0, remote = 0;
@@ -1163,11 +1164,7 @@ main(int argc, char **argv)
 	remote = G.ee_asset != NULL || (G.worldcover ? !is_local(G.wc_tmpl) :
 	    !is_local(G.source));
 	if (remote) {
-		http_opts_default(&ho);
-		ho.max_retries = G.t.max_retries;
-		ho.max_parallel = G.t.jobs * 4;
-		if ((G.http = http_new(&ho)) == NULL)
-			tool_fatal(&G.t, "cannot set up libcurl");
+		G.http = tool_http(&G.t, G.t.jobs * 4);
 		G.cog_cache = cog_cache_new(64);
 	}
 	if (G.source != NULL) {

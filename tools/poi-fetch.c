@@ -33,7 +33,8 @@ static const char usage[] =
 "                 [--split name] [--hf-url url] [--lat-col names] [--lon-col names]\n"
 "                 [--max-scan n] [--num-points n] [--seed n] [--min-separation-km km]\n"
 "                 [--auto-min-separation] [--jitter n] [--jitter-max-m m]\n"
-"                 [--part k/n] [--max-retries n] [--progress] [--rejects file]\n"
+"                 [--part k/n] [--max-retries n] [--timeout s] [--progress]\n"
+"                 [--rejects file]\n"
 "  --from FILE              CSV, NDJSON, GeoJSON or GeoJSON-lines ('-' = stdin)\n"
 "  --dataset ID             Hugging Face dataset (default\n"
 "                           stochastic/random_streetview_images_pano_v0.0.2)\n"
@@ -53,6 +54,7 @@ static const char usage[] =
 "  --part K/N               keep only part K of N (1 <= K <= N), by base id\n"
 "  -j N                     pages fetched at once (4)\n"
 "  --max-retries N          retries of a failed page fetch (4)\n"
+"  --timeout S              seconds for one page request (120)\n"
 "  -q, --progress, --rejects FILE, -h, --version as in every tool\n"
 "HF_TOKEN from the environment is sent as a bearer token when set.\n";
 
@@ -417,7 +419,6 @@ hf_image_cols(json_t *doc)
 static void
 scan_hf(struct scan *sc, struct tool *t, const struct opts *o)
 {
-	struct http_opts ho;
 	struct hf hf;
 	struct http_req first, *rq;
 	const char *tok = getenv("HF_TOKEN");
@@ -448,11 +449,7 @@ scan_hf(struct scan *sc, struct tool *t, const struct opts *o)
 			tool_fatal(t, "out of memory");
 		hf.headers[0] = hf.auth;
 	}
-	http_opts_default(&ho);
-	ho.max_retries = t->max_retries;
-	ho.max_parallel = t->jobs;
-	if ((hf.h = http_new(&ho)) == NULL)
-		tool_fatal(t, "cannot start the HTTP client");
+	hf.h = tool_http(t, t->jobs);
 	sc->format = "hf";
 
 	/* The first page says how many rows there are. */

@@ -67,7 +67,7 @@ enum {
 	OPT_STAC_URL = OPT_TOOL_FIRST, OPT_CATALOG, OPT_COLLECTION, OPT_DATETIME,
 	OPT_DAYS, OPT_UNTIL, OPT_BBOX_KM, OPT_USE_BBOX, OPT_MAX_CLOUD, OPT_PICK,
 	OPT_ALLOW_PARTIAL, OPT_MAX_ITEMS, OPT_LIMIT, OPT_ASSETS, OPT_SIGN,
-	OPT_SAS_URL, OPT_TIMEOUT, OPT_NO_FIELDS
+	OPT_SAS_URL, OPT_NO_FIELDS
 };
 
 static struct option longopts[] = {
@@ -89,7 +89,6 @@ static struct option longopts[] = {
 	{ "assets", required_argument, 0, OPT_ASSETS },
 	{ "sign", required_argument, 0, OPT_SIGN },
 	{ "sas-url", required_argument, 0, OPT_SAS_URL },
-	{ "timeout", required_argument, 0, OPT_TIMEOUT },
 	{ "no-fields", no_argument, 0, OPT_NO_FIELDS },
 	{ 0, 0, 0, 0 }
 };
@@ -99,7 +98,7 @@ static struct {
 	const char *stac_url, *catalog, *collection, *sas_url;
 	char datetime[192];	/* as sent: normalised RFC 3339 interval */
 	double t0, t1;		/* the same interval, for local checks */
-	double bbox_km, max_cloud, timeout;
+	double bbox_km, max_cloud;
 	int use_bbox, allow_partial, sign, sortby, fields, no_fields;
 	enum stac_pick pick;
 	long max_items, limit;
@@ -1015,7 +1014,6 @@ add_asset(const char *name)
 int
 main(int argc, char **argv)
 {
-	struct http_opts ho;
 	struct poi *ps;
 	const char *until = NULL, *datetime = NULL;
 	char *list, *tok, *save;
@@ -1031,7 +1029,7 @@ main(int argc, char **argv)
 	O.sas_url = DEFAULT_SAS_URL;
 	O.bbox_km = 5;
 	O.max_cloud = NAN;
-	O.timeout = 60;
+	T.timeout = 60;
 	O.max_items = 100;
 	O.limit = 100;
 	add_asset("red");
@@ -1128,12 +1126,6 @@ main(int argc, char **argv)
 				    optarg);
 			O.sas_url = optarg;
 			break;
-		case OPT_TIMEOUT:
-			if (parse_double(optarg, &O.timeout) || !(O.timeout > 0) ||
-			    O.timeout > 3600)
-				tool_usage_error(&T, "--timeout: expected seconds in (0, 3600], "
-				    "got '%s'", optarg);
-			break;
 		case OPT_NO_FIELDS:
 			O.no_fields = 1;
 			break;
@@ -1156,15 +1148,7 @@ main(int argc, char **argv)
 		days_interval(days, until);
 	tool_start(&T, argc - optind, argv + optind);
 
-	http_opts_default(&ho);
-	ho.max_retries = T.max_retries;
-	ho.timeout = O.timeout;
-	if (ho.connect_timeout > O.timeout)
-		ho.connect_timeout = O.timeout;
-	if (ho.low_speed_time > O.timeout)
-		ho.low_speed_time = O.timeout;
-	if ((H = http_new(&ho)) == NULL)
-		tool_fatal(&T, "cannot set up HTTP");
+	H = tool_http(&T, 0);
 	if (O.catalog != NULL)
 		load_catalog(O.catalog);
 	else

@@ -43,7 +43,7 @@ static const char usage[] =
 
 enum {
 	OPT_STYLE = OPT_TOOL_FIRST, OPT_ZOOM, OPT_SIZE, OPT_NO_RETINA, OPT_BEARING,
-	OPT_PITCH, OPT_BASE_URL, OPT_TOKEN_FILE, OPT_TIMEOUT
+	OPT_PITCH, OPT_BASE_URL, OPT_TOKEN_FILE
 };
 
 /* The wording of the original builder's overview row (specs/reference-pipeline.md 5). */
@@ -60,7 +60,7 @@ static const char overview_prompt[] =
 
 struct opts {
 	const char *style;
-	double zoom, bearing, pitch, timeout;
+	double zoom, bearing, pitch;
 	int size, scale;
 	char base[512];
 	char token[512];
@@ -478,12 +478,10 @@ main(int argc, char **argv)
 		{ "pitch", required_argument, 0, OPT_PITCH },
 		{ "base-url", required_argument, 0, OPT_BASE_URL },
 		{ "token-file", required_argument, 0, OPT_TOKEN_FILE },
-		{ "timeout", required_argument, 0, OPT_TIMEOUT },
 		{ 0, 0, 0, 0 }
 	};
-	struct opts o = { "mapbox/satellite-v9", 12, 0, 0, 120, 1280, 2, "", "" };
+	struct opts o = { "mapbox/satellite-v9", 12, 0, 0, 1280, 2, "", "" };
 	const char *base = "https://api.mapbox.com", *token_file = NULL;
-	struct http_opts ho;
 	struct http *h;
 	struct http_req *rq;
 	struct item *it;
@@ -533,11 +531,6 @@ main(int argc, char **argv)
 		case OPT_TOKEN_FILE:
 			token_file = optarg;
 			break;
-		case OPT_TIMEOUT:
-			if (parse_double(optarg, &o.timeout) || o.timeout <= 0)
-				tool_usage_error(&t, "--timeout: expected seconds > 0, got '%s'",
-				    optarg);
-			break;
 		default:
 			tool_usage_error(&t, NULL);
 		}
@@ -555,12 +548,7 @@ main(int argc, char **argv)
 	load_token(&t, &o, token_file);
 	tool_start(&t, argc - optind, argv + optind);
 
-	http_opts_default(&ho);
-	ho.max_retries = t.max_retries;
-	ho.max_parallel = t.jobs;
-	ho.timeout = o.timeout;
-	if ((h = http_new(&ho)) == NULL)
-		tool_fatal(&t, "cannot set up libcurl");
+	h = tool_http(&t, t.jobs);
 	it = calloc((size_t)t.jobs, sizeof *it);
 	rq = calloc((size_t)t.jobs, sizeof *rq);
 	if (it == NULL || rq == NULL)
