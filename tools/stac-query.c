@@ -21,13 +21,14 @@
 
 #include "geo.h"
 #include "http.h"
+#include "pcsign.h"
 #include "rec.h"
 #include "stac.h"
 #include "tool.h"
 #include "url.h"
 
 #define DEFAULT_STAC_URL "https://earth-search.aws.element84.com/v1"
-#define DEFAULT_SAS_URL "https://planetarycomputer.microsoft.com/api/sas/v1"
+#define DEFAULT_SAS_URL PCSIGN_DEFAULT_SAS_URL
 #define MAX_PAGES 1000		/* per point: a server that never stops paging */
 #define MAX_ASSETS 64
 
@@ -37,7 +38,8 @@ static const char usage[] =
 "                  [--bbox-km KM] [--use-bbox] [--max-cloud PCT]\n"
 "                  [--pick clearest|latest] [--allow-partial] [--max-items N]\n"
 "                  [--limit N] [--assets LIST] [--sign planetary-computer]\n"
-"                  [--sas-url URL] [--timeout S] [--no-fields] [--max-retries N]\n"
+"                  [--sas-url URL] [--sign-hosts SUFFIXES] [--timeout S]\n"
+"                  [--no-fields] [--max-retries N]\n"
 "                  [--rejects FILE] [--progress] [< pois] [> scenes]\n"
 "  --stac-url URL     STAC API root (default " DEFAULT_STAC_URL ")\n"
 "  --catalog SRC      walk a static catalog (file, folder path or URL) instead\n"
@@ -56,6 +58,7 @@ static const char usage[] =
 "                     always)\n"
 "  --sign planetary-computer  append a SAS token to Azure asset hrefs\n"
 "  --sas-url URL      token service (default " DEFAULT_SAS_URL ")\n"
+"  --sign-hosts LIST  host suffixes that get a token (default " PCSIGN_DEFAULT_HOSTS ")\n"
 "  --timeout S        seconds for one HTTP transfer (default 60)\n"
 "  --no-fields        full items in searches even where the API takes \"fields\"\n"
 "  -j N               points searched at once (default 8)\n"
@@ -67,7 +70,7 @@ enum {
 	OPT_STAC_URL = OPT_TOOL_FIRST, OPT_CATALOG, OPT_COLLECTION, OPT_DATETIME,
 	OPT_DAYS, OPT_UNTIL, OPT_BBOX_KM, OPT_USE_BBOX, OPT_MAX_CLOUD, OPT_PICK,
 	OPT_ALLOW_PARTIAL, OPT_MAX_ITEMS, OPT_LIMIT, OPT_ASSETS, OPT_SIGN,
-	OPT_SAS_URL, OPT_NO_FIELDS
+	OPT_SAS_URL, OPT_SIGN_HOSTS, OPT_NO_FIELDS
 };
 
 static struct option longopts[] = {
@@ -89,13 +92,14 @@ static struct option longopts[] = {
 	{ "assets", required_argument, 0, OPT_ASSETS },
 	{ "sign", required_argument, 0, OPT_SIGN },
 	{ "sas-url", required_argument, 0, OPT_SAS_URL },
+	{ "sign-hosts", required_argument, 0, OPT_SIGN_HOSTS },
 	{ "no-fields", no_argument, 0, OPT_NO_FIELDS },
 	{ 0, 0, 0, 0 }
 };
 
 /* Everything the options decide. */
 static struct {
-	const char *stac_url, *catalog, *collection, *sas_url;
+	const char *stac_url, *catalog, *collection, *sas_url, *sign_hosts;
 	char datetime[192];	/* as sent: normalised RFC 3339 interval */
 	double t0, t1;		/* the same interval, for local checks */
 	double bbox_km, max_cloud;
@@ -781,30 +785,9 @@ make_scene(struct poi *p)
 	json_object_set_new(p->scene, "qualifying", json_integer((json_int_t)p->nqual));
 }
 
-/* ---- Planetary Computer signing ---- */
+/* ---- Planetary Computer signing (lib/pcsign) ---- */
 
-struct token {
-	char *collection, *token, *expiry_s;
-	double expiry;
-};
-static struct token *tokens;
-static size_t ntokens;
-
-static struct token *
-token_find(const char *coll)
-{
-	for (size_t i = 0; i < ntokens; i++)
-		if (strcmp(tokens[i].collection, coll) == 0)
-			return &tokens[i];
-	return NULL;
-}
-
-/* Usable until 60 s before msft:expiry (as the PC SDK). */
-static int
-token_fresh(const struct token *tk)
-{
-	return tk != NULL && tk->token != NULL && (double)time(NULL) < tk->expiry - 60;
-}
+static struct pcsign *Sign;
 
 static const char *
 scene_collection(const struct poi *p)
@@ -814,123 +797,75 @@ scene_collection(const struct poi *p)
 	return c ? c : O.collection;
 }
 
-/* Get fresh tokens for the collections of this batch's scenes, all at once. */
 static void
-fetch_tokens(struct poi *ps, size_t n)
+sign_warn(void *arg, const char *msg)
 {
-	struct http_req *rq = calloc(n, sizeof *rq);
-	char **urls = calloc(n, sizeof *urls), *tail;
-	const char **colls = calloc(n, sizeof *colls);
-	size_t i, k = 0, j;
-	json_error_t je;
+	tool_warn(&T, "sign: %s", msg);
+}
 
-	if (rq == NULL || urls == NULL || colls == NULL)
+/*
+ * Sign the asset hrefs of this batch's scenes in one pcsign call (one token
+ * request per collection at most).  The "signed" marker names the collection
+ * and the token service, never the token, so a reader (cog-read) can sign the
+ * hrefs again once this token has expired.
+ */
+static void
+sign_batch(struct poi *ps, size_t n)
+{
+	struct pcsign_href *hs;
+	size_t i, k = 0, m = 0;
+	const char *key;
+	json_t *a;
+	char *sas;
+
+	for (i = 0; i < n; i++)
+		if (!ps[i].failed && ps[i].scene != NULL)
+			m += json_object_size(json_object_get(ps[i].scene, "assets"));
+	if ((hs = calloc(m + 1, sizeof *hs)) == NULL)
 		tool_fatal(&T, "out of memory");
 	for (i = 0; i < n; i++) {
-		const char *c;
-
 		if (ps[i].failed || ps[i].scene == NULL)
 			continue;
-		c = scene_collection(&ps[i]);
-		if (token_fresh(token_find(c)))
-			continue;
-		for (j = 0; j < k && strcmp(colls[j], c) != 0; j++)
-			;
-		if (j < k)
-			continue;
-		colls[k] = c;
-		if (asprintf(&tail, "token/%s", c) < 0)
-			tool_fatal(&T, "out of memory");
-		urls[k] = url_join(O.sas_url, tail);
-		free(tail);
-		rq[k].url = urls[k];
-		rq[k].max_bytes = 1 << 20;
-		k++;
-	}
-	if (k > 0)
-		http_fetch(H, rq, k);
-	for (i = 0; i < k; i++) {
-		struct token *tk = token_find(colls[i]);
-		json_t *j2 = NULL;
-		const char *tok, *exp;
-		double e;
-
-		if (tk == NULL) {
-			tokens = realloc(tokens, (ntokens + 1) * sizeof *tokens);
-			if (tokens == NULL)
-				tool_fatal(&T, "out of memory");
-			tk = &tokens[ntokens++];
-			memset(tk, 0, sizeof *tk);
-			tk->collection = strdup(colls[i]);
+		json_object_foreach(json_object_get(ps[i].scene, "assets"), key, a) {
+			hs[k].collection = scene_collection(&ps[i]);
+			hs[k++].href = json_string_value(json_object_get(a, "href"));
 		}
-		free(tk->token);
-		free(tk->expiry_s);
-		tk->token = tk->expiry_s = NULL;
-		if (!rq[i].ok) {
-			/* Never echo a token body: only the status and the (secret-free) URL. */
-			tool_warn(&T, "sign: token for %s: %s", colls[i], rq[i].error);
-		} else if ((j2 = json_loadb(rq[i].data, rq[i].len, 0, &je)) == NULL ||
-		    (tok = json_string_value(json_object_get(j2, "token"))) == NULL ||
-		    (exp = json_string_value(json_object_get(j2, "msft:expiry"))) == NULL ||
-		    stac_time_parse(exp, &e) != 0) {
-			tool_warn(&T, "sign: token for %s: %s: answer lacks token or "
-			    "msft:expiry", colls[i], redacted(urls[i]));
-		} else {
-			tk->token = strdup(tok);
-			tk->expiry_s = strdup(exp);
-			tk->expiry = e;
-		}
-		json_decref(j2);
-		http_req_clear(&rq[i]);
-		free(urls[i]);
 	}
-	free(rq);
-	free(urls);
-	free(colls);
-}
+	pcsign_sign(Sign, hs, k);
+	/* The service URL without a query: that might hold a key. */
+	if ((sas = pcsign_strip(O.sas_url)) == NULL)
+		tool_fatal(&T, "out of memory");
+	for (i = k = 0; i < n; i++) {
+		struct poi *p = &ps[i];
+		const char *err = NULL, *exp = NULL;
+		size_t k0 = k;
 
-/* Only Azure Blob Storage hrefs take a SAS token (as the PC SDK signs). */
-static int
-is_blob_href(const char *h)
-{
-	const char *host, *end;
-	size_t n;
-
-	if (strncmp(h, "https://", 8) != 0)
-		return 0;
-	host = h + 8;
-	end = host + strcspn(host, "/?#");
-	n = (size_t)(end - host);
-	return n > 22 && strncmp(end - 22, ".blob.core.windows.net", 22) == 0;
-}
-
-static void
-sign_scene(struct poi *p)
-{
-	struct token *tk = token_find(scene_collection(p));
-	const char *k;
-	json_t *a;
-	char *s;
-
-	/* Just fetched, a short-lived token is still good for this batch. */
-	if (tk == NULL || tk->token == NULL || (double)time(NULL) >= tk->expiry) {
-		json_decref(p->scene);
-		p->scene = NULL;
-		poi_fail(p, "sign: no SAS token for collection %s", scene_collection(p));
-		return;
-	}
-	json_object_foreach(json_object_get(p->scene, "assets"), k, a) {
-		const char *h = json_string_value(json_object_get(a, "href"));
-
-		if (h == NULL || !is_blob_href(h))
+		if (p->failed || p->scene == NULL)
 			continue;
-		if (asprintf(&s, "%s%s%s", h, strchr(h, '?') ? "&" : "?", tk->token) < 0)
-			tool_fatal(&T, "out of memory");
-		json_object_set_new(a, "href", json_string(s));
-		free(s);
+		json_object_foreach(json_object_get(p->scene, "assets"), key, a) {
+			if (hs[k].href == NULL)
+				;	/* no href: nothing to sign */
+			else if (hs[k].out == NULL)
+				err = err ? err : hs[k].error;
+			else if (hs[k].is_signed) {
+				json_object_set_new(a, "href", json_string(hs[k].out));
+				exp = hs[k].expiry;
+			}
+			k++;
+		}
+		if (err != NULL) {
+			poi_fail(p, "sign: %s", err);
+			json_decref(p->scene);
+			p->scene = NULL;
+		} else if (exp != NULL)
+			json_object_set_new(p->scene, "signed", json_pack("{s:s,s:s,s:s,s:s}",
+			    "by", "planetary-computer", "collection", scene_collection(p),
+			    "sas_url", sas, "expiry", exp));
+		for (; k0 < k; k0++)
+			pcsign_href_clear(&hs[k0]);
 	}
-	json_object_set_new(p->scene, "signed", json_pack("{s:s,s:s}", "by",
-	    "planetary-computer", "expiry", tk->expiry_s));
+	free(sas);
+	free(hs);
 }
 
 /* ---- records ---- */
@@ -981,12 +916,8 @@ run_batch(struct poi *ps, size_t n)
 		fetch_chosen(ps, n);
 	for (i = 0; i < n; i++)
 		make_scene(&ps[i]);
-	if (O.sign) {
-		fetch_tokens(ps, n);
-		for (i = 0; i < n; i++)
-			if (!ps[i].failed && ps[i].scene != NULL)
-				sign_scene(&ps[i]);
-	}
+	if (O.sign)
+		sign_batch(ps, n);
 	for (i = 0; i < n; i++) {
 		struct poi *p = &ps[i];
 
@@ -1126,6 +1057,12 @@ main(int argc, char **argv)
 				    optarg);
 			O.sas_url = optarg;
 			break;
+		case OPT_SIGN_HOSTS:
+			if (pcsign_hosts_valid(optarg) < 0)
+				tool_usage_error(&T, "--sign-hosts: expected host suffixes "
+				    "separated by commas, got '%s'", optarg);
+			O.sign_hosts = optarg;
+			break;
 		case OPT_NO_FIELDS:
 			O.no_fields = 1;
 			break;
@@ -1149,6 +1086,12 @@ main(int argc, char **argv)
 	tool_start(&T, argc - optind, argv + optind);
 
 	H = tool_http(&T, 0);
+	if (O.sign) {
+		struct pcsign_opts so = { .sas_url = O.sas_url, .hosts = O.sign_hosts,
+		    .warn = sign_warn };
+		if ((Sign = pcsign_new(H, &so)) == NULL)
+			tool_fatal(&T, "out of memory");
+	}
 	if (O.catalog != NULL)
 		load_catalog(O.catalog);
 	else
@@ -1172,11 +1115,6 @@ main(int argc, char **argv)
 	http_free(H);
 	json_decref(cat_items);
 	json_decref(cat_urls);
-	for (size_t i = 0; i < ntokens; i++) {
-		free(tokens[i].collection);
-		free(tokens[i].token);
-		free(tokens[i].expiry_s);
-	}
-	free(tokens);
+	pcsign_free(Sign);
 	return tool_finish(&T);
 }
