@@ -19,6 +19,7 @@
 #include "cog.h"
 #include "geo.h"
 #include "http.h"
+#include "pcsign.h"
 #include "rec.h"
 #include "tool.h"
 
@@ -28,7 +29,8 @@
 static const char usage[] =
 "usage: cog-read [-hq] [-j N] [--assets LIST | --visual] [--scl]\n"
 "                [--size PX | --size-m METRES] [--resolution M]\n"
-"                [--min-coverage F] [--cache N] [--timeout S] [--max-retries N]\n"
+"                [--min-coverage F] [--cache N] [--sign planetary-computer]\n"
+"                [--sas-url URL] [--sign-hosts SUFFIXES] [--timeout S] [--max-retries N]\n"
 "                [--rejects FILE] [--spool DIR] [--progress] [< scenes] [> images]\n"
 "  --assets LIST      assets read into the image, in band order (default red,green,blue)\n"
 "  --visual           read the 3-band 8-bit visual asset instead\n"
@@ -38,6 +40,11 @@ static const char usage[] =
 "  --resolution M     read the overview with M metre pixels (e.g. 20, 60)\n"
 "  --min-coverage F   reject windows with less than F valid pixels (0..1, default 0)\n"
 "  --cache N          parsed headers kept (default 256)\n"
+"  --sign planetary-computer  sign Azure asset hrefs with a fresh SAS token\n"
+"                     (automatic for scenes marked \"signed\" by planetary-computer)\n"
+"  --sas-url URL      token service (default: the scene's signed.sas_url, else\n"
+"                     " PCSIGN_DEFAULT_SAS_URL ")\n"
+"  --sign-hosts LIST  host suffixes that get a token (default " PCSIGN_DEFAULT_HOSTS ")\n"
 "  --timeout S        seconds for one HTTP transfer (default 120)\n"
 "  -j N               records in flight at once (default 8)\n"
 "  --max-retries N    retries on timeouts, resets, 429 and 5xx (default 4)\n"
@@ -47,7 +54,7 @@ static const char usage[] =
 
 enum {
 	OPT_ASSETS = OPT_TOOL_FIRST, OPT_VISUAL, OPT_SCL, OPT_SIZE, OPT_SIZE_M,
-	OPT_RESOLUTION, OPT_MIN_COVERAGE, OPT_CACHE
+	OPT_RESOLUTION, OPT_MIN_COVERAGE, OPT_CACHE, OPT_SIGN, OPT_SAS_URL, OPT_SIGN_HOSTS
 };
 
 static struct option longopts[] = {
@@ -61,6 +68,9 @@ static struct option longopts[] = {
 	{ "resolution", required_argument, 0, OPT_RESOLUTION },
 	{ "min-coverage", required_argument, 0, OPT_MIN_COVERAGE },
 	{ "cache", required_argument, 0, OPT_CACHE },
+	{ "sign", required_argument, 0, OPT_SIGN },
+	{ "sas-url", required_argument, 0, OPT_SAS_URL },
+	{ "sign-hosts", required_argument, 0, OPT_SIGN_HOSTS },
 	{ 0, 0, 0, 0 }
 };
 
@@ -71,11 +81,14 @@ static struct {
 	long size;
 	double size_m, resolution, min_coverage;
 	long cache;
+	int sign;
+	const char *sas_url, *sign_hosts;
 } O = { .size = 512, .cache = 256 };
 
 static struct tool T;
 static struct http *H;
 static struct cog_cache *Cache;
+static struct pcsign *Sign;
 static struct { int epsg; struct geo_xform *x; } Xf[MAX_XFORMS];
 static size_t nxf;
 
@@ -98,6 +111,9 @@ struct job {
 	int has_nodata;
 	long scl_c0, scl_r0;	/* the SCL window in SCL pixels */
 	uint64_t requests, bytes;
+	int sign;		/* hrefs on the signing hosts get a fresh SAS token */
+	const char *collection, *sas_url;	/* for that token */
+	char *href[MAX_ASSETS + 1];	/* signed hrefs (secret: never printed) */
 };
 
 static void
@@ -155,6 +171,51 @@ declared_epsg(const json_t *o)
 	return 0;
 }
 
+/*
+ * Does this scene get signed (--sign, or marked "signed" by planetary-computer
+ * in stac-query)?  Then its hrefs on the signing hosts lose their query string
+ * here, in the record itself: the old token may have expired, the fresh one
+ * goes only into the URLs fetched, and neither is ever written out.
+ */
+static void
+sign_start(struct job *j, json_t *scene)
+{
+	json_t *mark = json_object_get(scene, "signed"), *a;
+	const char *by = json_string_value(json_object_get(mark, "by")), *key, *h, *su;
+	char *bare;
+
+	if (!json_is_object(scene))
+		return;
+	if (by != NULL && strcmp(by, "planetary-computer") != 0 && !O.sign) {
+		job_fail(j, "scene: signed by '%s': only planetary-computer is known", by);
+		return;
+	}
+	if (!O.sign && by == NULL)
+		return;
+	j->sign = 1;
+	json_object_foreach(json_object_get(scene, "assets"), key, a) {
+		h = json_string_value(json_object_get(a, "href"));
+		if (h == NULL || !pcsign_host_match(Sign, h) || strchr(h, '?') == NULL)
+			continue;
+		if ((bare = pcsign_strip(h)) == NULL)
+			tool_fatal(&T, "out of memory");
+		json_object_set_new(a, "href", json_string(bare));
+		free(bare);
+	}
+	/* The hrefs written out carry no token, so no expiry either. */
+	json_object_del(mark, "expiry");
+	j->collection = json_string_value(json_object_get(scene, "collection"));
+	if (j->collection == NULL)
+		j->collection = json_string_value(json_object_get(mark, "collection"));
+	j->sas_url = O.sas_url;
+	su = json_string_value(json_object_get(mark, "sas_url"));
+	if (j->sas_url == NULL && su != NULL) {
+		if (!http_is_remote(su))
+			job_fail(j, "scene: signed.sas_url: expected an http(s) URL");
+		j->sas_url = su;
+	}
+}
+
 /* Parse the record: point, scene, asset hrefs. */
 static void
 job_start(struct job *j)
@@ -163,6 +224,8 @@ job_start(struct job *j)
 	json_t *scene = json_object_get(j->r.json, "scene"), *assets;
 	size_t i;
 
+	/* Before anything can reject the record: its old token must not reach the rejects. */
+	sign_start(j, scene);
 	if (!json_is_number(lon) || !json_is_number(lat)) {
 		job_fail(j, "lon/lat: missing or not numbers");
 		return;
@@ -199,6 +262,8 @@ href_of(struct job *j, size_t i)
 	json_t *a = json_object_get(json_object_get(json_object_get(j->r.json, "scene"),
 	    "assets"), j->name[i]);
 
+	if (j->href[i] != NULL)
+		return j->href[i];
 	return json_string_value(json_object_get(a, "href"));
 }
 
@@ -484,6 +549,48 @@ struct batch {
 	double t0;
 };
 
+/* Fresh SAS tokens for the batch's hrefs: one pcsign call, so at most one
+ * token request per collection (and none while the cached one is fresh). */
+static void
+sign_batch(struct batch *b)
+{
+	struct pcsign_href *hs;
+	size_t i, k, m = 0;
+
+	for (i = 0; i < b->n; i++)
+		if (b->js[i].sign && !b->js[i].bad)
+			m += b->js[i].nassets + (size_t)O.scl;
+	if (m == 0 || (hs = calloc(m, sizeof *hs)) == NULL)
+		return;		/* out of memory: unsigned hrefs fail on their own */
+	for (i = m = 0; i < b->n; i++)
+		if (b->js[i].sign && !b->js[i].bad)
+			for (k = 0; k < b->js[i].nassets + (size_t)O.scl; k++, m++) {
+				hs[m].collection = b->js[i].collection;
+				hs[m].sas_url = b->js[i].sas_url;
+				hs[m].href = href_of(&b->js[i], k);
+			}
+	pcsign_sign(Sign, hs, m);
+	for (i = m = 0; i < b->n; i++)
+		if (b->js[i].sign && !b->js[i].bad)
+			for (k = 0; k < b->js[i].nassets + (size_t)O.scl; k++, m++) {
+				if (hs[m].out == NULL)
+					job_fail(&b->js[i], "sign: asset %s: %s", b->js[i].name[k],
+					    hs[m].error);
+				else if (hs[m].is_signed) {
+					b->js[i].href[k] = hs[m].out;
+					hs[m].out = NULL;
+				}
+				pcsign_href_clear(&hs[m]);
+			}
+	free(hs);
+}
+
+static void
+sign_warn(void *arg, const char *msg)
+{
+	tool_warn(&T, "sign: %s", msg);
+}
+
 /* Phases 1 and 2: every header of the batch at once, then every window's tiles
  * at once.  Runs on the fetch thread: it alone uses H, Cache and the PROJ
  * transforms; it touches only this batch's records. */
@@ -495,6 +602,7 @@ fetch_batch(void *arg)
 	size_t i, k;
 
 	b->t0 = now_seconds();
+	sign_batch(b);
 	b->nopen = b->nwin = 0;
 	for (i = 0; i < b->n; i++)
 		if (!js[i].bad) {
@@ -547,6 +655,8 @@ finish_batch(struct batch *b)
 			tool_reject(&T, &j->r, "%s", j->why);
 		else
 			tool_emit(&T, &j->r);
+		for (k = 0; k < MAX_ASSETS + 1; k++)
+			free(j->href[k]);
 	}
 	for (k = 0; k < b->nwin; k++)
 		cog_win_clear(&b->w[k]);
@@ -630,6 +740,24 @@ main(int argc, char **argv)
 			    O.min_coverage > 1)
 				tool_usage_error(&T, "--min-coverage: expected 0..1, got '%s'", optarg);
 			break;
+		case OPT_SIGN:
+			if (strcmp(optarg, "planetary-computer") != 0)
+				tool_usage_error(&T, "--sign: only planetary-computer is known, "
+				    "got '%s'", optarg);
+			O.sign = 1;
+			break;
+		case OPT_SAS_URL:
+			if (!http_is_remote(optarg))
+				tool_usage_error(&T, "--sas-url: expected an http(s) URL, got '%s'",
+				    optarg);
+			O.sas_url = optarg;
+			break;
+		case OPT_SIGN_HOSTS:
+			if (pcsign_hosts_valid(optarg) < 0)
+				tool_usage_error(&T, "--sign-hosts: expected host suffixes "
+				    "separated by commas, got '%s'", optarg);
+			O.sign_hosts = optarg;
+			break;
 		case OPT_CACHE:
 			if (parse_long(optarg, 1, 100000, &O.cache))
 				tool_usage_error(&T, "--cache: expected 1..100000, got '%s'", optarg);
@@ -645,6 +773,13 @@ main(int argc, char **argv)
 	tool_start(&T, argc - optind, argv + optind);
 
 	H = tool_http(&T, 0);
+	{
+		/* The default service here; a scene's own signed.sas_url per href. */
+		struct pcsign_opts so = { .sas_url = O.sas_url, .hosts = O.sign_hosts,
+		    .replace = 1, .warn = sign_warn };
+		if ((Sign = pcsign_new(H, &so)) == NULL)
+			tool_fatal(&T, "out of memory");
+	}
 	if ((Cache = cog_cache_new((size_t)O.cache)) == NULL)
 		tool_fatal(&T, "out of memory");
 	struct batch bt[2];
@@ -674,6 +809,7 @@ main(int argc, char **argv)
 	free(bt[0].js);
 	free(bt[1].js);
 	cog_cache_free(Cache);
+	pcsign_free(Sign);
 	for (size_t i = 0; i < nxf; i++)
 		geo_xform_free(Xf[i].x);
 	http_free(H);
