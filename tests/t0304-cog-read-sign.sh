@@ -124,3 +124,44 @@ check 'a scene signed by an unknown service is rejected, exit 1' '
 	head -n 1 "$T/old.jsonl" | sed "s/\"by\": \"planetary-computer\"/\"by\": \"other\"/" >"$T/o.jsonl" &&
 	fails 1 "cog-read -q --assets red --size 100 --rejects $T/o.rej <$T/o.jsonl >/dev/null" &&
 	grep -q "\"message\":\"scene: signed by .other.: only planetary-computer is known\"" "$T/o.rej"'
+
+# 6. End to end: stac-query --sign signs a scene whose assets live on "blob
+# storage" (nginx), the token is then past use (TTL 30 s < the 60 s margin);
+# cog-read reads the saved stream with a fresh token and writes it back bare.
+cp "$S2"/B02.tif "$S2"/B03.tif "$S2"/SCL.tif "$S2"/TCI.tif "$W"/ || exit 1
+mkdir -p "$T/items"
+sed "s#https://sentinel-cogs.s3.us-west-2.amazonaws.com/sentinel-s2-l2a-cogs/29/R/KH/2020/2/S2A_29RKH_20200219_0_L2A#$NGINX_URL#g" \
+    "$S2/S2A_29RKH_20200219_0_L2A.json" >"$T/items/item.json" || exit 1
+P2=$(free_port)
+$PY "$TOP/tests/servers/stac_api.py" "$P2" "$FIX" --items "$T/items" --token-ttl 30 \
+    --log "$T/e2e.log" 2>"$T/e2e.err" &
+at_exit "kill $! 2>/dev/null"
+wait_port "$P2" || { echo "not ok - stac_api.py did not start"; exit 1; }
+SAS2=http://127.0.0.1:$P2/api/sas/v1
+# Pixel (256, 256) of the 100 m fixture grid + 0.3 px: window origin (206, 206).
+ll=$(echo "$((199980 + 256 * 100 + 30)) $((2800020 - 256 * 100 - 30))" |
+    gdaltransform -s_srs EPSG:32629 -t_srs EPSG:4326 -output_xy)
+set -- $ll
+printf '{"poi_id":"B04.tif~206~206","lon":%s,"lat":%s}\n' "$1" "$2" >"$T/poi.jsonl"
+stac-query --stac-url "http://127.0.0.1:$P2/v1" --datetime 2020-02-19T00:00:00Z/2020-02-20T00:00:00Z \
+    --sign planetary-computer --sas-url "$SAS2" --sign-hosts 127.0.0.1 \
+    <"$T/poi.jsonl" >"$T/e2e.scene" 2>"$T/e2e.sq.err"
+check 'stac-query --sign --sign-hosts 127.0.0.1: hrefs signed, the marker names collection and service' '
+	$PY - "$T/e2e.scene" "$SAS2" <<PYEOF
+import json, sys
+s = json.loads(open(sys.argv[1]).readline())["scene"]
+m = s["signed"]
+assert m["by"] == "planetary-computer" and m["collection"] == "sentinel-2-l2a", m
+assert m["sas_url"] == sys.argv[2] and m["expiry"].endswith("Z") and "sig" not in json.dumps(m), m
+for k in ("red", "green", "blue", "scl", "visual"):
+    assert s["assets"][k]["href"].endswith("&sig=SECRET-SIG-1"), s["assets"][k]["href"]
+PYEOF
+	nosecret "$T/e2e.sq.err"'
+: >"$NGINX_LOG"
+cog-read --assets red --size 100 --sign-hosts 127.0.0.1 <"$T/e2e.scene" >"$T/e2e.rec" 2>"$T/e2e.cr.err"
+echo $? >"$T/e2e.rc"
+check 'cog-read on that stream: a new token (SIG-2) in every request, pixels equal GDAL, hrefs bare' '
+	test "$(cat $T/e2e.rc)" -eq 0 && test "$(tokens "$T/e2e.log")" -eq 2 &&
+	test "$(grep -c "GET /B04.tif?st=.*&sig=SECRET-SIG-2 " "$NGINX_LOG")" -eq "$(wc -l <"$NGINX_LOG")" &&
+	$OR check "$T/e2e.rec" "$W" && nosecret "$T/e2e.rec" "$T/e2e.cr.err" &&
+	test "$(grep -ao "\"href\":\"$NGINX_URL/[A-Z0-9]*.tif\"" "$T/e2e.rec" | wc -l)" -eq 5'
