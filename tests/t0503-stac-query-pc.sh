@@ -63,12 +63,14 @@ assert a["red"]["href"].endswith("/IMG_DATA/R10m/T60VUK_20190101T000001_B04_10m.
     a["red"]["href"].split("?", 1)[1]) and a["red"]["href"].startswith("https://sentinel2l2a01.blob.core.windows.net/sentinel2-l2/60/V/UK/")
 EOF'
 
-check 'signed: every asset href carries the SAS token, "signed" gives its expiry' '
+check 'signed: every asset href carries the SAS token, "signed" gives its expiry, collection and token service' '
 	$PY - "$T/s.rec" <<EOF
 import json, sys
 for l in open(sys.argv[1]):
     s = json.loads(l)["scene"]
     assert s["signed"]["by"] == "planetary-computer" and s["signed"]["expiry"].endswith("Z")
+    assert s["signed"]["collection"] == "sentinel-2-l2a" and sorted(s["signed"]) == ["by", "collection", "expiry", "sas_url"]
+    assert s["signed"]["sas_url"] == "http://127.0.0.1:$P/api/sas/v1"
     for k, a in s["assets"].items():
         base, tok = a["href"].split("?", 1)
         assert tok.startswith("st=") and "&sp=rl&" in tok and tok.endswith("&sig=SECRET-SIG-1"), (k, tok)

@@ -47,6 +47,8 @@ check 'bad URLs, names and combinations' '
 	usage_is "--stac-url ftp://x/v1" "--stac-url: expected an http(s) URL, got '\''ftp://x/v1'\''" &&
 	usage_is "--sas-url /tmp/x" "--sas-url: expected an http(s) URL, got '\''/tmp/x'\''" &&
 	usage_is "--sign aws" "--sign: only planetary-computer is known, got '\''aws'\''" &&
+	usage_is "--sign-hosts a,,b" "--sign-hosts: expected host suffixes separated by commas, got '\''a,,b'\''" &&
+	usage_is "--sign-hosts http://x" "--sign-hosts: expected host suffixes separated by commas, got '\''http://x'\''" &&
 	usage_is "--collection a/b" "--collection: bad collection id '\''a/b'\''" &&
 	usage_is "--assets ,," "--assets: empty list" &&
 	usage_is "--catalog $CAT --stac-url http://x/v1" "--catalog: not with --stac-url" &&
