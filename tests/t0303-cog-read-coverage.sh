@@ -130,3 +130,15 @@ check 'a broken line after a good record: that record is out, the message names 
 	fails 2 "cog-read -q --assets red --size 32 <\"$T/br.jsonl\" >\"$T/br.rec\" 2>\"$T/br.err\"" &&
 	grep -q "^cog-read: stdin: record 2 (byte [0-9]*): not a JSON object" "$T/br.err" &&
 	[ "$(field "$T/br.rec" "h[\"poi_id\"]")" = "g1" ]'
+
+# The header cache is least-recently-used, not first-in-first-out: with room
+# for 2, the order A B A C A keeps A (used again before C arrives) and
+# evicts B, so the last A costs no header (FIFO would evict A: "2 2 1 2 2").
+cp "$W/B04.tif" "$W/B04b.tif" && cp "$W/B04.tif" "$W/B04c.tif"
+{ mk A 256 256; mk B 256 256 "" B04b.tif; mk A2 256 256; mk C 256 256 "" B04c.tif; mk A3 256 256; } >"$T/lru.jsonl"
+: >"$NGINX_LOG"
+check '--cache 2, files A B A C A: least recently used evicted (3 header reads, last A from the cache)' '
+	cog-read -q -j 1 --assets red --size 100 --cache 2 <"$T/lru.jsonl" >"$T/lru.rec" &&
+	[ "$(field "$T/lru.rec" "h[\"fetch\"][\"requests\"]" | tr "\n" " ")" = "2 2 1 2 1 " ] &&
+	[ $(grep -c "\"bytes=0-16383\"" "$NGINX_LOG") -eq 3 ] &&
+	[ $(grep -c "GET /B04.tif .*\"bytes=0-16383\"" "$NGINX_LOG") -eq 1 ]'
