@@ -507,6 +507,13 @@ caption_record(struct state *st, struct rec *r, char *why, size_t whylen)
 	min_area = scaled_min_area(r->json, o->min_area);
 	if (regions_find(px, lab->width, lab->height, has_nodata, nodata, &reg, &nreg) == -1)
 		goto oom;
+	/*
+	 * Drop the regions under the threshold before sorting: a noisy label
+	 * has millions of specks, and sorting them all was 80 % of the time.
+	 * The order and the per-class cap of what remains do not change.
+	 */
+	if (regions_select(reg, &nreg, min_area, 0) == -1)
+		goto oom;
 	regions_sort(reg, nreg);
 	if (regions_select(reg, &nreg, min_area, o->max_per_class) == -1)
 		goto oom;
