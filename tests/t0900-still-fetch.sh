@@ -115,6 +115,21 @@ check '429 then success: two requests, the still arrives' '
 	test "$(grep -c "/static/6.5," "$SRV/requests.log")" -eq 1
 '
 
+# The bytes decide, not the Content-Type: a JPEG labelled image/png and a PNG
+# labelled image/jpeg (lon 10.x and 11.x, see mapbox.py) decode as what they are.
+printf '%s\n' '{"poi_id":"q1","lon":10.5,"lat":10}' '{"poi_id":"q2","lon":11.5,"lat":10}' >"$T/lie.ndjson"
+check 'mislabelled replies: the format comes from the bytes, not the Content-Type' '
+	sf -q --size 32 <"$T/lie.ndjson" >"$T/lie.rec" &&
+	$PY -c "
+import sys; sys.path.insert(0, \"$TOP/tests\"); import recio, numpy as np
+recs = recio.read(\"$T/lie.rec\")
+ref = recio.read(\"$T/out.rec\")
+assert [h[\"still\"][\"format\"] for h, a in recs] == [\"jpeg\", \"png\"], [h[\"still\"] for h, a in recs]
+assert np.array_equal(recs[0][1][\"still\"], ref[1][1][\"still\"]), \"JPEG pixels differ\"
+assert np.array_equal(recs[1][1][\"still\"], ref[0][1][\"still\"]), \"PNG pixels differ\"
+"
+'
+
 check 'URL: lon/lat to 6 decimals at most, zoom, bearing, pitch, size@2x' '
 	grep -q "^/styles/v1/mapbox/satellite-v9/static/1.5,52.25,12,0,0/32x32@2x 200$" "$SRV/requests.log" &&
 	grep -q "^/styles/v1/mapbox/satellite-v9/static/2.5,-10.123457,12,0,0/32x32@2x 200$" "$SRV/requests.log" &&

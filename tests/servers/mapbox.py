@@ -10,6 +10,7 @@ What comes back depends on the integer part of lon (files from DIR):
   1: still.png   2: still.jpg   3: 429 (Retry-After: 1) once, then still.png
   4: 404         5: an HTML page with 200   6: 401   7: 429 always
   8: wrong.png (another size)   9: truncated still.jpg
+  10: still.jpg labelled image/png   11: still.png labelled image/jpeg
 Every request is appended to DIR/requests.log as "path-without-query status"; the
 query (the token) is never logged.  GET /count returns the number of requests.
 """
@@ -86,6 +87,10 @@ class H(BaseHTTPRequestHandler):
         if kind == 9:
             data = self.file("still.jpg")
             return self.reply(200, data[:len(data) // 2], "image/jpeg")
+        if kind == 10:
+            return self.reply(200, self.file("still.jpg"), "image/png")
+        if kind == 11:
+            return self.reply(200, self.file("still.png"), "image/jpeg")
         return self.reply(404, b'{"message":"Not Found"}')
 
 
