@@ -91,6 +91,21 @@ check 'a recorded search page and a single item work as catalogs (other collecti
 	ids "$T/page.rec" | grep -qx "mwv S2B_24MWV_20250731_0_L2A" &&
 	ids "$T/item.rec" | grep -qx "rkh S2A_29RKH_20200219_0_L2A"'
 
+# STAC 1.1 items name the CRS with proj:code ("EPSG:32629") instead of proj:epsg:
+# the same item rewritten that way gives the same scene CRS; with neither, none.
+RKH=$FIX/sentinel2_l2a_cog/S2A_29RKH_20200219_0_L2A/S2A_29RKH_20200219_0_L2A.json
+jq '.properties["proj:code"] = "EPSG:\(.properties["proj:epsg"])" | del(.properties["proj:epsg"])' \
+    "$RKH" >"$T/code.json"
+jq 'del(.properties["proj:epsg"])' "$RKH" >"$T/nocrs.json"
+for k in code nocrs; do
+	printf '{"poi_id":"rkh","lon":-11.5,"lat":24.8}\n' |
+	    stac-query --catalog "$T/$k.json" --datetime 2020-02-19/2020-02-19 >"$T/$k.rec" 2>/dev/null
+done
+check 'proj:code instead of proj:epsg gives the scene CRS (EPSG:32629); neither gives null' '
+	jq -e ".scene.crs == \"EPSG:32629\"" "$T/item.rec" >/dev/null &&
+	jq -e ".scene.crs == \"EPSG:32629\" and .scene.mgrs == \"29RKH\"" "$T/code.rec" >/dev/null &&
+	jq -e ".scene.crs == null" "$T/nocrs.rec" >/dev/null'
+
 printf '{"poi_id":"w","lon":12.5527024,"lat":52.4886036}\n' |
     stac-query --catalog "$TOP/examples/catalog/catalog.json" --collection sentinel-2-l1c \
     --datetime 2017-02-01/2017-02-28 >"$T/ex.rec" 2>"$T/ex.err"
