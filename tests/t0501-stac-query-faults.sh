@@ -96,3 +96,13 @@ stac-query --stac-url "http://127.0.0.1:$P2/v1" --datetime 2023-08-01/2023-08-31
     <"$T/b.rec" >"$T/loop.out" 2>/dev/null
 check 'a next link that repeats the request is not followed (one search, the first page used)' '
 	test "$(grep -c "\"route\": \"search\"" "$T/loop.log")" -eq 1 && test -s "$T/loop.out"'
+
+# -j N means N searches in flight: six points against a server that never answers,
+# each timing out after 2 s, take about 2 s with -j 6 (12 s if they went one by one).
+for i in 1 2 3 4 5 6; do printf '{"poi_id":"h%d","lon":15.7,"lat":46.0}\n' "$i"; done >"$T/six.rec"
+scenario par '{"search": ["hang"]}' --timeout 2 --max-retries 0 -j 6 <"$T/six.rec"
+check '-j 6: six hanging searches in flight at once, all rejected within 6 s, in input order' '
+	test "$(cat $T/par.rc)" -eq 1 && test "$(cat $T/par.secs)" -le 6 &&
+	test "$(searches par)" -eq 6 &&
+	test "$(grep -o "\"poi_id\":\"h[0-9]\"" "$T/par.err" | tr -d "\n")" = \
+	    "\"poi_id\":\"h1\"\"poi_id\":\"h2\"\"poi_id\":\"h3\"\"poi_id\":\"h4\"\"poi_id\":\"h5\"\"poi_id\":\"h6\""'
