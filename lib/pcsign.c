@@ -315,3 +315,38 @@ pcsign_sign(struct pcsign *ps, struct pcsign_href *hs, size_t n)
 	}
 	return fails;
 }
+
+const char *
+pcsign_option(struct pcsign_opts *o, int *sign, int ch, const char *arg)
+{
+	static char why[160];
+
+	switch (ch) {
+	case PCSIGN_OPT_SIGN:
+		if (strcmp(arg, "planetary-computer") != 0) {
+			snprintf(why, sizeof why, "--sign: only planetary-computer is known, "
+			    "got '%.80s'", arg);
+			return why;
+		}
+		*sign = 1;
+		return NULL;
+	case PCSIGN_OPT_SAS_URL:
+		if (!http_is_remote(arg)) {
+			snprintf(why, sizeof why, "--sas-url: expected an http(s) URL, got '%.80s'",
+			    arg);
+			return why;
+		}
+		o->sas_url = arg;
+		return NULL;
+	case PCSIGN_OPT_SIGN_HOSTS:
+		if (pcsign_hosts_valid(arg) < 0) {
+			snprintf(why, sizeof why, "--sign-hosts: expected host suffixes separated "
+			    "by commas, got '%.80s'", arg);
+			return why;
+		}
+		o->hosts = arg;
+		return NULL;
+	default:
+		return "not a signing option";
+	}
+}

@@ -63,4 +63,15 @@ char *pcsign_strip(const char *href);
 /* 0 if hosts is a usable suffix list ("a.b,.c"), else -1. */
 int pcsign_hosts_valid(const char *hosts);
 
+/* The signing options every tool that signs takes, for its getopt_long table. */
+enum { PCSIGN_OPT_SIGN = 0x1080, PCSIGN_OPT_SAS_URL, PCSIGN_OPT_SIGN_HOSTS };
+#define PCSIGN_LONGOPTS \
+	{ "sign", required_argument, 0, PCSIGN_OPT_SIGN }, \
+	{ "sas-url", required_argument, 0, PCSIGN_OPT_SAS_URL }, \
+	{ "sign-hosts", required_argument, 0, PCSIGN_OPT_SIGN_HOSTS }
+
+/* Apply one of those options: --sign sets *sign, the others fill o.  NULL when
+ * ch is applied, else why arg is refused (for a usage error). */
+const char *pcsign_option(struct pcsign_opts *o, int *sign, int ch, const char *arg);
+
 #endif

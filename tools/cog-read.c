@@ -54,7 +54,7 @@ static const char usage[] =
 
 enum {
 	OPT_ASSETS = OPT_TOOL_FIRST, OPT_VISUAL, OPT_SCL, OPT_SIZE, OPT_SIZE_M,
-	OPT_RESOLUTION, OPT_MIN_COVERAGE, OPT_CACHE, OPT_SIGN, OPT_SAS_URL, OPT_SIGN_HOSTS
+	OPT_RESOLUTION, OPT_MIN_COVERAGE, OPT_CACHE
 };
 
 static struct option longopts[] = {
@@ -68,9 +68,7 @@ static struct option longopts[] = {
 	{ "resolution", required_argument, 0, OPT_RESOLUTION },
 	{ "min-coverage", required_argument, 0, OPT_MIN_COVERAGE },
 	{ "cache", required_argument, 0, OPT_CACHE },
-	{ "sign", required_argument, 0, OPT_SIGN },
-	{ "sas-url", required_argument, 0, OPT_SAS_URL },
-	{ "sign-hosts", required_argument, 0, OPT_SIGN_HOSTS },
+	PCSIGN_LONGOPTS,
 	{ 0, 0, 0, 0 }
 };
 
@@ -82,7 +80,7 @@ static struct {
 	double size_m, resolution, min_coverage;
 	long cache;
 	int sign;
-	const char *sas_url, *sign_hosts;
+	struct pcsign_opts signing;	/* --sas-url, --sign-hosts */
 } O = { .size = 512, .cache = 256 };
 
 static struct tool T;
@@ -207,7 +205,7 @@ sign_start(struct job *j, json_t *scene)
 	j->collection = json_string_value(json_object_get(scene, "collection"));
 	if (j->collection == NULL)
 		j->collection = json_string_value(json_object_get(mark, "collection"));
-	j->sas_url = O.sas_url;
+	j->sas_url = O.signing.sas_url;
 	su = json_string_value(json_object_get(mark, "sas_url"));
 	if (j->sas_url == NULL && su != NULL) {
 		if (!http_is_remote(su))
@@ -706,6 +704,7 @@ main(int argc, char **argv)
 {
 	static char defassets[] = "red,green,blue";
 	int ch, have_assets = 0;
+	const char *why;
 
 	tool_init(&T, "cog-read", usage);
 	T.jobs = 8;
@@ -740,23 +739,11 @@ main(int argc, char **argv)
 			    O.min_coverage > 1)
 				tool_usage_error(&T, "--min-coverage: expected 0..1, got '%s'", optarg);
 			break;
-		case OPT_SIGN:
-			if (strcmp(optarg, "planetary-computer") != 0)
-				tool_usage_error(&T, "--sign: only planetary-computer is known, "
-				    "got '%s'", optarg);
-			O.sign = 1;
-			break;
-		case OPT_SAS_URL:
-			if (!http_is_remote(optarg))
-				tool_usage_error(&T, "--sas-url: expected an http(s) URL, got '%s'",
-				    optarg);
-			O.sas_url = optarg;
-			break;
-		case OPT_SIGN_HOSTS:
-			if (pcsign_hosts_valid(optarg) < 0)
-				tool_usage_error(&T, "--sign-hosts: expected host suffixes "
-				    "separated by commas, got '%s'", optarg);
-			O.sign_hosts = optarg;
+		case PCSIGN_OPT_SIGN:
+		case PCSIGN_OPT_SAS_URL:
+		case PCSIGN_OPT_SIGN_HOSTS:
+			if ((why = pcsign_option(&O.signing, &O.sign, ch, optarg)) != NULL)
+				tool_usage_error(&T, "%s", why);
 			break;
 		case OPT_CACHE:
 			if (parse_long(optarg, 1, 100000, &O.cache))
@@ -775,9 +762,9 @@ main(int argc, char **argv)
 	H = tool_http(&T, 0);
 	{
 		/* The default service here; a scene's own signed.sas_url per href. */
-		struct pcsign_opts so = { .sas_url = O.sas_url, .hosts = O.sign_hosts,
-		    .replace = 1, .warn = sign_warn };
-		if ((Sign = pcsign_new(H, &so)) == NULL)
+		O.signing.replace = 1;
+		O.signing.warn = sign_warn;
+		if ((Sign = pcsign_new(H, &O.signing)) == NULL)
 			tool_fatal(&T, "out of memory");
 	}
 	if ((Cache = cog_cache_new((size_t)O.cache)) == NULL)

@@ -69,8 +69,7 @@ static const char usage[] =
 enum {
 	OPT_STAC_URL = OPT_TOOL_FIRST, OPT_CATALOG, OPT_COLLECTION, OPT_DATETIME,
 	OPT_DAYS, OPT_UNTIL, OPT_BBOX_KM, OPT_USE_BBOX, OPT_MAX_CLOUD, OPT_PICK,
-	OPT_ALLOW_PARTIAL, OPT_MAX_ITEMS, OPT_LIMIT, OPT_ASSETS, OPT_SIGN,
-	OPT_SAS_URL, OPT_SIGN_HOSTS, OPT_NO_FIELDS
+	OPT_ALLOW_PARTIAL, OPT_MAX_ITEMS, OPT_LIMIT, OPT_ASSETS, OPT_NO_FIELDS
 };
 
 static struct option longopts[] = {
@@ -90,16 +89,15 @@ static struct option longopts[] = {
 	{ "max-items", required_argument, 0, OPT_MAX_ITEMS },
 	{ "limit", required_argument, 0, OPT_LIMIT },
 	{ "assets", required_argument, 0, OPT_ASSETS },
-	{ "sign", required_argument, 0, OPT_SIGN },
-	{ "sas-url", required_argument, 0, OPT_SAS_URL },
-	{ "sign-hosts", required_argument, 0, OPT_SIGN_HOSTS },
+	PCSIGN_LONGOPTS,
 	{ "no-fields", no_argument, 0, OPT_NO_FIELDS },
 	{ 0, 0, 0, 0 }
 };
 
 /* Everything the options decide. */
 static struct {
-	const char *stac_url, *catalog, *collection, *sas_url, *sign_hosts;
+	const char *stac_url, *catalog, *collection;
+	struct pcsign_opts signing;	/* --sas-url, --sign-hosts */
 	char datetime[192];	/* as sent: normalised RFC 3339 interval */
 	double t0, t1;		/* the same interval, for local checks */
 	double bbox_km, max_cloud;
@@ -833,7 +831,7 @@ sign_batch(struct poi *ps, size_t n)
 	}
 	pcsign_sign(Sign, hs, k);
 	/* The service URL without a query: that might hold a key. */
-	if ((sas = pcsign_strip(O.sas_url)) == NULL)
+	if ((sas = pcsign_strip(O.signing.sas_url)) == NULL)
 		tool_fatal(&T, "out of memory");
 	for (i = k = 0; i < n; i++) {
 		struct poi *p = &ps[i];
@@ -946,7 +944,7 @@ int
 main(int argc, char **argv)
 {
 	struct poi *ps;
-	const char *until = NULL, *datetime = NULL;
+	const char *until = NULL, *datetime = NULL, *why;
 	char *list, *tok, *save;
 	long days = 90;
 	double a, b;
@@ -957,7 +955,7 @@ main(int argc, char **argv)
 	T.jobs = 8;
 	O.stac_url = DEFAULT_STAC_URL;
 	O.collection = "sentinel-2-l2a";
-	O.sas_url = DEFAULT_SAS_URL;
+	O.signing.sas_url = DEFAULT_SAS_URL;
 	O.bbox_km = 5;
 	O.max_cloud = NAN;
 	T.timeout = 60;
@@ -1045,23 +1043,11 @@ main(int argc, char **argv)
 			    tok = strtok_r(NULL, ", ", &save))
 				add_asset(tok);
 			break;
-		case OPT_SIGN:
-			if (strcmp(optarg, "planetary-computer") != 0)
-				tool_usage_error(&T, "--sign: only planetary-computer is known, "
-				    "got '%s'", optarg);
-			O.sign = 1;
-			break;
-		case OPT_SAS_URL:
-			if (!http_is_remote(optarg))
-				tool_usage_error(&T, "--sas-url: expected an http(s) URL, got '%s'",
-				    optarg);
-			O.sas_url = optarg;
-			break;
-		case OPT_SIGN_HOSTS:
-			if (pcsign_hosts_valid(optarg) < 0)
-				tool_usage_error(&T, "--sign-hosts: expected host suffixes "
-				    "separated by commas, got '%s'", optarg);
-			O.sign_hosts = optarg;
+		case PCSIGN_OPT_SIGN:
+		case PCSIGN_OPT_SAS_URL:
+		case PCSIGN_OPT_SIGN_HOSTS:
+			if ((why = pcsign_option(&O.signing, &O.sign, ch, optarg)) != NULL)
+				tool_usage_error(&T, "%s", why);
 			break;
 		case OPT_NO_FIELDS:
 			O.no_fields = 1;
@@ -1087,9 +1073,8 @@ main(int argc, char **argv)
 
 	H = tool_http(&T, 0);
 	if (O.sign) {
-		struct pcsign_opts so = { .sas_url = O.sas_url, .hosts = O.sign_hosts,
-		    .warn = sign_warn };
-		if ((Sign = pcsign_new(H, &so)) == NULL)
+		O.signing.warn = sign_warn;
+		if ((Sign = pcsign_new(H, &O.signing)) == NULL)
 			tool_fatal(&T, "out of memory");
 	}
 	if (O.catalog != NULL)
