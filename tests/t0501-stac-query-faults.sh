@@ -54,7 +54,7 @@ check 'JSON without features: "not a STAC ItemCollection"' '
 
 scenario hang '{"search": ["hang"]}' --timeout 1 --max-retries 1 <"$T/b.rec"
 check 'a server that never answers: timed out after 1 s twice, rejected within seconds' '
-	test "$(cat $T/hang.rc)" -eq 1 && test "$(cat $T/hang.secs)" -le 8 &&
+	test "$(cat $T/hang.rc)" -eq 1 && test "$(cat $T/hang.secs)" -le 20 &&
 	grep -q "search: http://127.0.0.1:$P/v1/search: timed out after 1 s (after 2 attempts)" "$T/hang.err"'
 
 scenario landing '{"landing": ["500"]}' --max-retries 0 <"$T/b.rec"
@@ -101,8 +101,8 @@ check 'a next link that repeats the request is not followed (one search, the fir
 # each timing out after 2 s, take about 2 s with -j 6 (12 s if they went one by one).
 for i in 1 2 3 4 5 6; do printf '{"poi_id":"h%d","lon":15.7,"lat":46.0}\n' "$i"; done >"$T/six.rec"
 scenario par '{"search": ["hang"]}' --timeout 2 --max-retries 0 -j 6 <"$T/six.rec"
-check '-j 6: six hanging searches in flight at once, all rejected within 6 s, in input order' '
-	test "$(cat $T/par.rc)" -eq 1 && test "$(cat $T/par.secs)" -le 6 &&
+check '-j 6: six hanging searches in flight at once, all rejected well before the 12 s one by one would take, in input order' '
+	test "$(cat $T/par.rc)" -eq 1 && test "$(cat $T/par.secs)" -le 9 &&
 	test "$(searches par)" -eq 6 &&
 	test "$(grep -o "\"poi_id\":\"h[0-9]\"" "$T/par.err" | tr -d "\n")" = \
 	    "\"poi_id\":\"h1\"\"poi_id\":\"h2\"\"poi_id\":\"h3\"\"poi_id\":\"h4\"\"poi_id\":\"h5\"\"poi_id\":\"h6\""'
