@@ -57,17 +57,6 @@ struct ds {
 	char made[NTOP][32];	/* the shard folder made last, per top folder */
 };
 
-int
-ds_fail(char *err, size_t errlen, const char *f, ...)
-{
-	va_list ap;
-
-	va_start(ap, f);
-	vsnprintf(err, errlen, f, ap);
-	va_end(ap);
-	return -1;
-}
-
 static void
 note(struct ds *d, const char *f, ...)
 {
@@ -140,20 +129,20 @@ put_file(struct ds *d, const char *rel, const void *data, size_t len, char *err,
 
 	fd = openat(d->dfd, TMPFILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return ds_fail(err, errlen, "%s/%s: %s", d->dir, TMPFILE, strerror(errno));
+		return errf(err, errlen, "%s/%s: %s", d->dir, TMPFILE, strerror(errno));
 	if (write_all(fd, data, len) || (d->sync && fsync(fd))) {
 		int e = errno;
 		close(fd);
-		return ds_fail(err, errlen, "%s/%s: %s", d->dir, rel, strerror(e));
+		return errf(err, errlen, "%s/%s: %s", d->dir, rel, strerror(e));
 	}
 	if (close(fd))
-		return ds_fail(err, errlen, "%s/%s: %s", d->dir, rel, strerror(errno));
+		return errf(err, errlen, "%s/%s: %s", d->dir, rel, strerror(errno));
 	if (renameat(d->dfd, TMPFILE, d->dfd, rel))
-		return ds_fail(err, errlen, "%s/%s: %s", d->dir, rel, strerror(errno));
+		return errf(err, errlen, "%s/%s: %s", d->dir, rel, strerror(errno));
 	if (d->sync) {
 		parent_of(rel, parent, sizeof parent);
 		if (fsync_dir(d->dfd, parent))
-			return ds_fail(err, errlen, "%s/%s: %s", d->dir, parent, strerror(errno));
+			return errf(err, errlen, "%s/%s: %s", d->dir, parent, strerror(errno));
 	}
 	return 0;
 }
@@ -222,7 +211,7 @@ shard_dir(struct ds *d, int top, uint64_t shard, char *out, size_t outlen, char 
 	if (strcmp(d->made[top], out) == 0)
 		return 0;
 	if (mkdir_at(d->dfd, top_names[top]) || mkdir_at(d->dfd, out))
-		return ds_fail(err, errlen, "%s/%s: %s", d->dir, out, strerror(errno));
+		return errf(err, errlen, "%s/%s: %s", d->dir, out, strerror(errno));
 	snprintf(d->made[top], sizeof d->made[top], "%s", out);
 	return 0;
 }
@@ -303,13 +292,13 @@ apply(struct ds *d, json_t *line, char *err, size_t errlen)
 	int si, added;
 
 	if (k == NULL)
-		return ds_fail(err, errlen, "no \"k\"");
+		return errf(err, errlen, "no \"k\"");
 	if (strcmp(k, "shard-write") == 0)
 		return 0;
 	if (strcmp(k, "class") == 0) {
 		v = json_object_get(line, "id");
 		if (!json_is_integer(v) || (c = find_class(d, (long)json_integer_value(v), 1)) == NULL)
-			return ds_fail(err, errlen, "class without an integer id");
+			return errf(err, errlen, "class without an integer id");
 		if (c->name == NULL && json_is_string(json_object_get(line, "name"))) {
 			c->name = strdup(json_string_value(json_object_get(line, "name")));
 			if (json_is_string(json_object_get(line, "color")))
@@ -318,16 +307,16 @@ apply(struct ds *d, json_t *line, char *err, size_t errlen)
 		return 0;
 	}
 	if (strcmp(k, "tile") != 0 && strcmp(k, "still") != 0)
-		return ds_fail(err, errlen, "unknown kind \"%s\"", k);
+		return errf(err, errlen, "unknown kind \"%s\"", k);
 	si = ds_split_index(json_string_value(json_object_get(line, "split")));
 	if (id == NULL || poi == NULL || base == NULL || si < 0 ||
 	    !json_is_integer(json_object_get(line, "end")) ||
 	    !json_is_integer(json_object_get(line, "rows")))
-		return ds_fail(err, errlen, "%s line lacks id, poi, base, split, rows or end", k);
+		return errf(err, errlen, "%s line lacks id, poi, base, split, rows or end", k);
 	s = &d->sp[si];
 	if (strcmp(k, "tile") == 0) {
 		if (strset_add(&d->tiles, id) < 0)
-			return ds_fail(err, errlen, "out of memory");
+			return errf(err, errlen, "out of memory");
 		d->ntiles++;
 		s->tiles++;
 		d->noverlays += (uint64_t)json_integer_value(json_object_get(line, "nov"));
@@ -336,19 +325,19 @@ apply(struct ds *d, json_t *line, char *err, size_t errlen)
 		json_object_foreach(px, key, v) {
 			if (parse_class_id(key, &cid) || !json_is_integer(v) ||
 			    (c = find_class(d, cid, 1)) == NULL)
-				return ds_fail(err, errlen, "px: bad class \"%s\"", key);
+				return errf(err, errlen, "px: bad class \"%s\"", key);
 			c->pixels += (uint64_t)json_integer_value(v);
 		}
 	} else {
 		if (strset_add(&d->stills, id) < 0)
-			return ds_fail(err, errlen, "out of memory");
+			return errf(err, errlen, "out of memory");
 		d->nstills++;
 		s->stills++;
 	}
 	s->end = (uint64_t)json_integer_value(json_object_get(line, "end"));
 	s->rows += (uint64_t)json_integer_value(json_object_get(line, "rows"));
 	if ((added = strset_add(&d->pois, poi)) < 0 || strset_add(&d->bases, base) < 0)
-		return ds_fail(err, errlen, "out of memory");
+		return errf(err, errlen, "out of memory");
 	s->pois += (uint64_t)added;
 	return 0;
 }
@@ -384,7 +373,7 @@ new_journal(struct ds *d, const struct ds_opts *o, char *err, size_t errlen)
 	for (int i = 0; i < 3; i++) {
 		snprintf(path, sizeof path, "data/%s.jsonl", ds_split_names[i]);
 		if (fstatat(d->dfd, path, &st, 0) == 0)
-			return ds_fail(err, errlen, "%s: has %s but no %s: not a folder written by "
+			return errf(err, errlen, "%s: has %s but no %s: not a folder written by "
 			    "shard-write", d->dir, path, JOURNAL);
 	}
 	d->max = o->max_per_dir ? o->max_per_dir : DEFAULT_MAX;
@@ -406,10 +395,10 @@ replay(struct ds *d, const struct ds_opts *o, char *err, size_t errlen)
 	int fd, rc = 0;
 
 	if ((fd = openat(d->dfd, JOURNAL, O_RDWR | O_CLOEXEC)) < 0)
-		return ds_fail(err, errlen, "%s/%s: %s", d->dir, JOURNAL, strerror(errno));
+		return errf(err, errlen, "%s/%s: %s", d->dir, JOURNAL, strerror(errno));
 	if ((fp = fdopen(fd, "r")) == NULL) {
 		close(fd);
-		return ds_fail(err, errlen, "%s/%s: %s", d->dir, JOURNAL, strerror(errno));
+		return errf(err, errlen, "%s/%s: %s", d->dir, JOURNAL, strerror(errno));
 	}
 	while ((n = getline(&line, &cap, fp)) > 0) {
 		if (line[n - 1] != '\n') {
@@ -418,7 +407,7 @@ replay(struct ds *d, const struct ds_opts *o, char *err, size_t errlen)
 		}
 		lineno++;
 		if ((j = json_loadb(line, (size_t)n, 0, NULL)) == NULL) {
-			rc = ds_fail(err, errlen, "%s/%s: line %lld is not JSON: the journal is damaged",
+			rc = errf(err, errlen, "%s/%s: line %lld is not JSON: the journal is damaged",
 			    d->dir, JOURNAL, lineno);
 			break;
 		}
@@ -428,7 +417,7 @@ replay(struct ds *d, const struct ds_opts *o, char *err, size_t errlen)
 			    json_string_value(json_object_get(j, "k")) ?
 			    json_string_value(json_object_get(j, "k")) : "") != 0) {
 				json_decref(j);
-				rc = ds_fail(err, errlen, "%s/%s: no header line: not a shard-write journal",
+				rc = errf(err, errlen, "%s/%s: no header line: not a shard-write journal",
 				    d->dir, JOURNAL);
 				break;
 			}
@@ -436,7 +425,7 @@ replay(struct ds *d, const struct ds_opts *o, char *err, size_t errlen)
 		}
 		if (apply(d, j, why, sizeof why)) {
 			json_decref(j);
-			rc = ds_fail(err, errlen, "%s/%s: line %lld: %s", d->dir, JOURNAL, lineno, why);
+			rc = errf(err, errlen, "%s/%s: line %lld: %s", d->dir, JOURNAL, lineno, why);
 			break;
 		}
 		json_decref(j);
@@ -444,23 +433,23 @@ replay(struct ds *d, const struct ds_opts *o, char *err, size_t errlen)
 	}
 	free(line);
 	if (rc == 0 && ferror(fp))
-		rc = ds_fail(err, errlen, "%s/%s: %s", d->dir, JOURNAL, strerror(errno));
+		rc = errf(err, errlen, "%s/%s: %s", d->dir, JOURNAL, strerror(errno));
 	if (rc == 0 && lineno == 0)
 		/* Killed before the header was renamed into place cannot happen; empty is damage. */
-		rc = ds_fail(err, errlen, "%s/%s: empty journal", d->dir, JOURNAL);
+		rc = errf(err, errlen, "%s/%s: empty journal", d->dir, JOURNAL);
 	if (rc == 0 && torn) {
 		if (!o->resume)
-			rc = ds_fail(err, errlen, "%s: an earlier run was interrupted; rerun with "
+			rc = errf(err, errlen, "%s: an earlier run was interrupted; rerun with "
 			    "--resume to finish it", d->dir);
 		else if (ftruncate(fd, good))
-			rc = ds_fail(err, errlen, "%s/%s: %s", d->dir, JOURNAL, strerror(errno));
+			rc = errf(err, errlen, "%s/%s: %s", d->dir, JOURNAL, strerror(errno));
 		else
 			note(d, "%s/%s: dropped a torn last line (%lld bytes)", d->dir, JOURNAL,
 			    (long long)torn);
 	}
 	fclose(fp);
 	if (rc == 0 && o->max_per_dir && o->max_per_dir != d->max)
-		rc = ds_fail(err, errlen, "%s: written with --max-files-per-dir %ld, not %ld; use the "
+		rc = errf(err, errlen, "%s: written with --max-files-per-dir %ld, not %ld; use the "
 		    "same value (or --merge into a new folder)", d->dir, d->max, o->max_per_dir);
 	return rc;
 }
@@ -478,22 +467,22 @@ repair_splits(struct ds *d, int running, int resume, char *err, size_t errlen)
 		if (fstatat(d->dfd, path, &st, 0) == 0)
 			size = (uint64_t)st.st_size;
 		else if (errno != ENOENT)
-			return ds_fail(err, errlen, "%s/%s: %s", d->dir, path, strerror(errno));
+			return errf(err, errlen, "%s/%s: %s", d->dir, path, strerror(errno));
 		if (size < end)
-			return ds_fail(err, errlen, "%s/%s: %llu bytes, but %llu were committed: changed "
+			return errf(err, errlen, "%s/%s: %llu bytes, but %llu were committed: changed "
 			    "outside shard-write", d->dir, path, (unsigned long long)size,
 			    (unsigned long long)end);
 		if (size == end)
 			continue;
 		if (!running)
-			return ds_fail(err, errlen, "%s/%s: %llu bytes after the last commit: changed "
+			return errf(err, errlen, "%s/%s: %llu bytes after the last commit: changed "
 			    "outside shard-write", d->dir, path, (unsigned long long)(size - end));
 		if (!resume)
-			return ds_fail(err, errlen, "%s: an earlier run was interrupted; rerun with "
+			return errf(err, errlen, "%s: an earlier run was interrupted; rerun with "
 			    "--resume to finish it", d->dir);
 		/* A split that had no committed row did not exist in an unbroken run. */
 		if (end == 0 ? unlinkat(d->dfd, path, 0) : truncate_at(d, path, end))
-			return ds_fail(err, errlen, "%s/%s: %s", d->dir, path, strerror(errno));
+			return errf(err, errlen, "%s/%s: %s", d->dir, path, strerror(errno));
 		note(d, "%s/%s: dropped %llu bytes of rows not committed", d->dir, path,
 		    (unsigned long long)(size - end));
 	}
@@ -508,12 +497,12 @@ clean_tmp(struct ds *d, char *err, size_t errlen)
 	int fd;
 
 	if (mkdir_at(d->dfd, TMPDIR))
-		return ds_fail(err, errlen, "%s/%s: %s", d->dir, TMPDIR, strerror(errno));
+		return errf(err, errlen, "%s/%s: %s", d->dir, TMPDIR, strerror(errno));
 	if ((fd = openat(d->dfd, TMPDIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    (dp = fdopendir(fd)) == NULL) {
 		if (fd >= 0)
 			close(fd);
-		return ds_fail(err, errlen, "%s/%s: %s", d->dir, TMPDIR, strerror(errno));
+		return errf(err, errlen, "%s/%s: %s", d->dir, TMPDIR, strerror(errno));
 	}
 	/* Leftovers of a killed run: half-written files that were never renamed. */
 	while ((e = readdir(dp)) != NULL)
@@ -566,7 +555,7 @@ ds_open(const struct ds_opts *o, char *err, size_t errlen)
 	int running, fd;
 
 	if ((d = calloc(1, sizeof *d)) == NULL) {
-		ds_fail(err, errlen, "out of memory");
+		errf(err, errlen, "out of memory");
 		return NULL;
 	}
 	d->dfd = d->mfd = d->jfd = -1;
@@ -579,24 +568,24 @@ ds_open(const struct ds_opts *o, char *err, size_t errlen)
 	if (d->dir == NULL)
 		goto oom;
 	if (mkdir(o->dir, 0777) && errno != EEXIST) {
-		ds_fail(err, errlen, "%s: %s", o->dir, strerror(errno));
+		errf(err, errlen, "%s: %s", o->dir, strerror(errno));
 		goto bad;
 	}
 	if ((d->dfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    mkdir_at(d->dfd, META) ||
 	    (d->mfd = openat(d->dfd, META, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		ds_fail(err, errlen, "%s: %s", o->dir, strerror(errno));
+		errf(err, errlen, "%s: %s", o->dir, strerror(errno));
 		goto bad;
 	}
 	/* One writer per folder: a second one would interleave rows and slots. */
 	if (flock(d->mfd, LOCK_EX | LOCK_NB)) {
-		ds_fail(err, errlen, "%s: %s", o->dir, errno == EWOULDBLOCK ?
+		errf(err, errlen, "%s: %s", o->dir, errno == EWOULDBLOCK ?
 		    "in use by another shard-write" : strerror(errno));
 		goto bad;
 	}
 	running = fstatat(d->dfd, RUNNING, &st, 0) == 0;
 	if (running && !o->resume) {
-		ds_fail(err, errlen, "%s: an earlier run was interrupted; rerun with --resume to "
+		errf(err, errlen, "%s: an earlier run was interrupted; rerun with --resume to "
 		    "finish it", o->dir);
 		goto bad;
 	}
@@ -609,30 +598,30 @@ ds_open(const struct ds_opts *o, char *err, size_t errlen)
 		if (replay(d, o, err, errlen))
 			goto bad;
 	} else if (errno != ENOENT) {
-		ds_fail(err, errlen, "%s/%s: %s", o->dir, JOURNAL, strerror(errno));
+		errf(err, errlen, "%s/%s: %s", o->dir, JOURNAL, strerror(errno));
 		goto bad;
 	} else if (new_journal(d, o, err, errlen))
 		goto bad;
 	if (repair_splits(d, running, o->resume, err, errlen))
 		goto bad;
 	if (mkdir_at(d->dfd, "data") || fstatat(d->dfd, "data", &st, 0)) {
-		ds_fail(err, errlen, "%s/data: %s", o->dir, strerror(errno));
+		errf(err, errlen, "%s/data: %s", o->dir, strerror(errno));
 		goto bad;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		ds_fail(err, errlen, "%s/data: not a folder", o->dir);
+		errf(err, errlen, "%s/data: not a folder", o->dir);
 		goto bad;
 	}
 	if ((fd = openat(d->dfd, RUNNING, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) < 0 ||
 	    close(fd) ||
 	    (d->jfd = openat(d->dfd, JOURNAL, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0 ||
 	    (d->sync && fsync(d->mfd))) {
-		ds_fail(err, errlen, "%s/%s: %s", o->dir, META, strerror(errno));
+		errf(err, errlen, "%s/%s: %s", o->dir, META, strerror(errno));
 		goto bad;
 	}
 	return d;
 oom:
-	ds_fail(err, errlen, "out of memory");
+	errf(err, errlen, "out of memory");
 bad:
 	free_ds(d);
 	return NULL;
@@ -717,10 +706,10 @@ append_split(struct ds *d, int si, const char *buf, size_t len, char *err, size_
 		return 0;
 	if (s->fd < 0 && (s->fd = openat(d->dfd, path, O_WRONLY | O_APPEND | O_CREAT |
 	    O_CLOEXEC, 0644)) < 0)
-		return ds_fail(err, errlen, "%s/%s: %s", d->dir, path, strerror(errno));
+		return errf(err, errlen, "%s/%s: %s", d->dir, path, strerror(errno));
 	/* One write(2): the rows of an item land together or are cut off on resume. */
 	if (write_all(s->fd, buf, len) || (d->sync && fsync(s->fd)))
-		return ds_fail(err, errlen, "%s/%s: %s", d->dir, path, strerror(errno));
+		return errf(err, errlen, "%s/%s: %s", d->dir, path, strerror(errno));
 	return 0;
 }
 
@@ -746,7 +735,7 @@ class_lines(struct ds *d, json_t *classes, FILE *jf, char *err, size_t errlen)
 		    json_integer_value(cid), "name", name, "color", color);
 		if (line == NULL || dump_line(jf, line) || apply(d, line, err, errlen)) {
 			json_decref(line);
-			return ds_fail(err, errlen, "out of memory");
+			return errf(err, errlen, "out of memory");
 		}
 		json_decref(line);
 	}
@@ -768,7 +757,7 @@ ds_commit(struct ds *d, struct ds_item *it, char *err, size_t errlen)
 	if (ds_contains(d, it->kind, it->id))
 		return 1;
 	if (it->noverlays && it->noverlays != nrows)
-		return ds_fail(err, errlen, "%s: %zu overlays for %zu rows", it->id, it->noverlays,
+		return errf(err, errlen, "%s: %zu overlays for %zu rows", it->id, it->noverlays,
 		    nrows);
 	split = ds_split(it->base_poi_id);
 	si = ds_split_index(split);
@@ -841,7 +830,7 @@ ds_commit(struct ds *d, struct ds_item *it, char *err, size_t errlen)
 	for (size_t i = 0; i < nrows; i++) {
 		json_t *msgs = json_object_get(json_array_get(it->rows, i), "messages");
 		if (!json_is_array(msgs)) {
-			ds_fail(err, errlen, "%s: row %zu has no messages array", it->id, i);
+			errf(err, errlen, "%s: row %zu has no messages array", it->id, i);
 			goto out;
 		}
 		row = json_object();
@@ -887,7 +876,7 @@ ds_commit(struct ds *d, struct ds_item *it, char *err, size_t errlen)
 	}
 	jf = NULL;
 	if (write_all(d->jfd, jbuf, jlen) || (d->sync && fsync(d->jfd))) {
-		ds_fail(err, errlen, "%s/%s: %s", d->dir, JOURNAL, strerror(errno));
+		errf(err, errlen, "%s/%s: %s", d->dir, JOURNAL, strerror(errno));
 		goto out;
 	}
 	if (apply(d, line, err, errlen))
@@ -895,7 +884,7 @@ ds_commit(struct ds *d, struct ds_item *it, char *err, size_t errlen)
 	rc = 0;
 	goto out;
 oom:
-	ds_fail(err, errlen, "out of memory");
+	errf(err, errlen, "out of memory");
 out:
 	if (rf)
 		fclose(rf);
@@ -995,14 +984,14 @@ ds_close(struct ds *d, char *err, size_t errlen)
 		qsort(d->cls, d->ncls, sizeof *d->cls, by_id);
 	if ((st = state_json(d)) == NULL || (s = json_dumps(st, JSON_INDENT(2) |
 	    JSON_REAL_PRECISION(15))) == NULL || (md = card_of(d)) == NULL) {
-		ds_fail(err, errlen, "out of memory");
+		errf(err, errlen, "out of memory");
 		goto out;
 	}
 	{
 		size_t n = strlen(s);
 		char *nl = realloc(s, n + 2);
 		if (nl == NULL) {
-			ds_fail(err, errlen, "out of memory");
+			errf(err, errlen, "out of memory");
 			goto out;
 		}
 		s = nl;
@@ -1014,12 +1003,12 @@ ds_close(struct ds *d, char *err, size_t errlen)
 		goto out;
 	for (int i = 0; i < 3; i++)
 		if (d->sp[i].fd >= 0 && d->sync && fsync(d->sp[i].fd)) {
-			ds_fail(err, errlen, "%s/data/%s.jsonl: %s", d->dir, ds_split_names[i],
+			errf(err, errlen, "%s/data/%s.jsonl: %s", d->dir, ds_split_names[i],
 			    strerror(errno));
 			goto out;
 		}
 	if ((d->sync && fsync(d->jfd)) || (unlinkat(d->dfd, RUNNING, 0) && errno != ENOENT)) {
-		ds_fail(err, errlen, "%s/%s: %s", d->dir, META, strerror(errno));
+		errf(err, errlen, "%s/%s: %s", d->dir, META, strerror(errno));
 		goto out;
 	}
 	unlinkat(d->dfd, TMPFILE, 0);

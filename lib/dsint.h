@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "dataset.h"
+#include "errbuf.h"
 
 #define META		".shard-write"
 #define JOURNAL		META "/journal"
@@ -21,8 +22,6 @@
 
 extern const char *const ds_split_names[3];
 
-/* printf into err; returns -1. */
-int ds_fail(char *err, size_t errlen, const char *f, ...) __attribute__((format(printf, 3, 4)));
 /* A whole file under dfd into a malloc'ed, NUL-terminated buffer; -1 with errno. */
 int ds_read_all(int dfd, const char *rel, unsigned char **out, size_t *outlen);
 /* 0, 1, 2 for train, validation, test; -1 otherwise. */

@@ -37,17 +37,17 @@ source_rows(struct source *s, int si, uint64_t end, long long want, char *err, s
 
 	snprintf(path, sizeof path, "data/%s.jsonl", ds_split_names[si]);
 	if (end < s->start[si]) {
-		ds_fail(err, errlen, "%s/%s: journal ends go backwards", s->dir, JOURNAL);
+		errf(err, errlen, "%s/%s: journal ends go backwards", s->dir, JOURNAL);
 		return NULL;
 	}
 	if (s->fd[si] < 0 && len > 0 &&
 	    (s->fd[si] = openat(s->dfd, path, O_RDONLY | O_CLOEXEC)) < 0) {
-		ds_fail(err, errlen, "%s/%s: %s", s->dir, path, strerror(errno));
+		errf(err, errlen, "%s/%s: %s", s->dir, path, strerror(errno));
 		return NULL;
 	}
 	if ((buf = malloc(len + 1)) == NULL || (rows = json_array()) == NULL) {
 		free(buf);
-		ds_fail(err, errlen, "out of memory");
+		errf(err, errlen, "out of memory");
 		return NULL;
 	}
 	while (got < len) {
@@ -55,7 +55,7 @@ source_rows(struct source *s, int si, uint64_t end, long long want, char *err, s
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			ds_fail(err, errlen, "%s/%s: %s", s->dir, path, n < 0 ? strerror(errno) :
+			errf(err, errlen, "%s/%s: %s", s->dir, path, n < 0 ? strerror(errno) :
 			    "shorter than its journal says");
 			goto bad;
 		}
@@ -67,14 +67,14 @@ source_rows(struct source *s, int si, uint64_t end, long long want, char *err, s
 		if ((nl = memchr(p, '\n', (size_t)(buf + len - p))) == NULL)
 			nl = buf + len;
 		if ((row = json_loadb(p, (size_t)(nl - p), 0, NULL)) == NULL) {
-			ds_fail(err, errlen, "%s/%s: a row at byte %llu is not JSON", s->dir, path,
+			errf(err, errlen, "%s/%s: a row at byte %llu is not JSON", s->dir, path,
 			    (unsigned long long)(s->start[si] + (uint64_t)(p - buf)));
 			goto bad;
 		}
 		json_array_append_new(rows, row);
 	}
 	if ((long long)json_array_size(rows) != want) {
-		ds_fail(err, errlen, "%s/%s: %zu rows where the journal says %lld", s->dir, path,
+		errf(err, errlen, "%s/%s: %zu rows where the journal says %lld", s->dir, path,
 		    json_array_size(rows), want);
 		goto bad;
 	}
@@ -94,7 +94,7 @@ source_file(struct source *s, const char *rel, struct ds_file *f, char *err, siz
 	size_t len;
 
 	if (rel == NULL || ds_read_all(s->dfd, rel, &buf, &len))
-		return ds_fail(err, errlen, "%s/%s: %s", s->dir, rel ? rel : "(file)",
+		return errf(err, errlen, "%s/%s: %s", s->dir, rel ? rel : "(file)",
 		    rel ? strerror(errno) : "missing in the sidecar");
 	f->data = buf;
 	f->len = len;
@@ -149,7 +149,7 @@ merge_item(struct ds *d, struct source *s, json_t *line, int tile, json_t *class
 		side = json_loadb((const char *)f.data, f.len, 0, NULL);
 		free((void *)f.data);
 		if (!json_is_object(side)) {
-			ds_fail(err, errlen, "%s/%s: not a JSON object", s->dir, rel);
+			errf(err, errlen, "%s/%s: not a JSON object", s->dir, rel);
 			goto out;
 		}
 	}
@@ -169,12 +169,12 @@ merge_item(struct ds *d, struct source *s, json_t *line, int tile, json_t *class
 	n = (size_t)json_integer_value(json_object_get(line, "nov"));
 	if (n) {
 		if (n != json_array_size(srows) || n != (size_t)nrows) {
-			ds_fail(err, errlen, "%s/%s: %zu overlays for %zu rows", s->dir, rel, n,
+			errf(err, errlen, "%s/%s: %zu overlays for %zu rows", s->dir, rel, n,
 			    json_array_size(srows));
 			goto out;
 		}
 		if ((ov = calloc(n, sizeof *ov)) == NULL || (tags = calloc(n, sizeof *tags)) == NULL) {
-			ds_fail(err, errlen, "out of memory");
+			errf(err, errlen, "out of memory");
 			goto out;
 		}
 		it.noverlays = n;
@@ -216,30 +216,30 @@ ds_merge(struct ds *d, const char *src, char *err, size_t errlen)
 	int fd, rc;
 
 	if ((s.dfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		ds_fail(err, errlen, "%s: %s", src, strerror(errno));
+		errf(err, errlen, "%s: %s", src, strerror(errno));
 		goto bad;
 	}
 	if (fstat(s.dfd, &a) == 0 && fstat(ds_dirfd(d), &b) == 0 && a.st_dev == b.st_dev &&
 	    a.st_ino == b.st_ino) {
-		ds_fail(err, errlen, "%s: is the output folder", src);
+		errf(err, errlen, "%s: is the output folder", src);
 		goto bad;
 	}
 	if ((s.mfd = openat(s.dfd, META, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    (fd = openat(s.dfd, JOURNAL, O_RDONLY | O_CLOEXEC)) < 0) {
-		ds_fail(err, errlen, "%s: no %s: not a folder written by shard-write", src, JOURNAL);
+		errf(err, errlen, "%s: no %s: not a folder written by shard-write", src, JOURNAL);
 		goto bad;
 	}
 	if ((fp = fdopen(fd, "r")) == NULL) {
 		close(fd);
-		ds_fail(err, errlen, "%s: %s", src, strerror(errno));
+		errf(err, errlen, "%s: %s", src, strerror(errno));
 		goto bad;
 	}
 	if (flock(s.mfd, LOCK_SH | LOCK_NB)) {
-		ds_fail(err, errlen, "%s: in use by a running shard-write", src);
+		errf(err, errlen, "%s: in use by a running shard-write", src);
 		goto bad;
 	}
 	if (fstatat(s.dfd, RUNNING, &a, 0) == 0) {
-		ds_fail(err, errlen, "%s: its last run was interrupted; finish it with "
+		errf(err, errlen, "%s: its last run was interrupted; finish it with "
 		    "shard-write --resume first", src);
 		goto bad;
 	}
@@ -247,7 +247,7 @@ ds_merge(struct ds *d, const char *src, char *err, size_t errlen)
 		const char *k;
 		lineno++;
 		if (line[n - 1] != '\n' || (j = json_loadb(line, (size_t)n, 0, NULL)) == NULL) {
-			ds_fail(err, errlen, "%s/%s: line %lld is damaged", src, JOURNAL, lineno);
+			errf(err, errlen, "%s/%s: line %lld is damaged", src, JOURNAL, lineno);
 			goto bad;
 		}
 		k = json_string_value(json_object_get(j, "k"));
@@ -262,7 +262,7 @@ ds_merge(struct ds *d, const char *src, char *err, size_t errlen)
 			    !json_is_string(json_object_get(j, "poi")) ||
 			    !json_is_string(json_object_get(j, "base"))) {
 				json_decref(j);
-				ds_fail(err, errlen, "%s/%s: line %lld is damaged", src, JOURNAL, lineno);
+				errf(err, errlen, "%s/%s: line %lld is damaged", src, JOURNAL, lineno);
 				goto bad;
 			}
 			rc = merge_item(d, &s, j, strcmp(k, "tile") == 0, pending, err, errlen);
