@@ -4,7 +4,8 @@
 #   T                                a fresh scratch folder for this script
 #   FIX                              ../shared/fixtures (read-only real data)
 #   PY                               a python3 with numpy (Debian's)
-#   free_port, start_nginx ROOT      servers on 127.0.0.1 only, stopped at exit
+#   free_port, start_server SCRIPT ARGS, start_nginx ROOT
+#                                    servers on 127.0.0.1 only, stopped at exit
 # Binaries come first on PATH from $S2VL_BIN.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd -P)
@@ -52,6 +53,17 @@ wait_port() {
 		sleep 0.05; i=$((i + 1))
 	done
 	echo "nothing listens on port $1" >&2; return 1
+}
+
+# start_server SCRIPT ARGS...: run our tests/servers/SCRIPT on a free port of 127.0.0.1
+# (the port is its first argument), stopped at exit.  Sets SERVER_PORT; its stderr
+# goes to $T/SCRIPT.PORT.err.  Not started: the test fails there.
+start_server() {
+	_s=$1; shift
+	SERVER_PORT=$(free_port)
+	$PY "$TOP/tests/servers/$_s" "$SERVER_PORT" "$@" 2>"$T/$_s.$SERVER_PORT.err" &
+	at_exit "kill $! 2>/dev/null"
+	wait_port "$SERVER_PORT" || { echo "not ok - $_s did not start"; exit 1; }
 }
 
 # start_nginx ROOT: serve ROOT read-only with range requests on a free port.

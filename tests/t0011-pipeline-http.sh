@@ -14,11 +14,8 @@ jq --arg u "$NGINX_URL" '.assets |= with_entries(.value.href = ($u + "/" + (.val
     > "$W/items/item.json" || exit 1
 # The landing page the server would answer by default is Earth Search's; its
 # conformance (sort, query) is what stac-query probes.
-SP=$(free_port)
-$PY "$TOP/tests/servers/stac_api.py" "$SP" "$FIX" --items "$W/items/item.json" \
-    --log "$T/stac.log" 2>"$T/stac.err" &
-at_exit "kill $! 2>/dev/null"
-wait_port "$SP" || { echo "not ok - stac_api.py did not start"; exit 1; }
+start_server stac_api.py "$FIX" --items "$W/items/item.json" --log "$T/stac.log"
+SP=$SERVER_PORT
 
 "$E/quickstart.sh" "$T/local" > /dev/null 2>&1 || { echo "not ok - offline quickstart"; exit 1; }
 

@@ -45,11 +45,8 @@ open(w + "/loop.tif", "wb").write(b"II*\0" + struct.pack("<I", 8) + struct.pack(
 EOF
 start_nginx "$W" || { echo "not ok - nginx"; exit 1; }
 DEAD=$(free_port)
-FPORT=$(free_port)
-$PY "$TOP/tests/servers/flaky.py" "$FPORT" "$W" >"$T/flaky.log" 2>&1 &
-FPID=$!
-at_exit "kill $FPID 2>/dev/null"
-wait_port "$FPORT" || { echo "not ok - flaky server"; exit 1; }
+start_server flaky.py "$W"
+FPORT=$SERVER_PORT
 
 LL=$(echo "225630 2774370" | gdaltransform -s_srs EPSG:32629 -t_srs EPSG:4326 -output_xy)
 rec() {	# rec ID HREF [CRS] [LON LAT]

@@ -15,13 +15,10 @@ mkdir -p "$W"
 cp "$S2"/B04.tif "$W"/B04.tif && cp "$FIX"/sentinel2_l1c_10m_T33UUU_havelland/B04.tif "$W"/hav.tif ||
     exit 1
 start_nginx "$W" || { echo "not ok - nginx"; exit 1; }
-P=$(free_port)
 CTL=$T/ctl.json
 echo '{}' >"$CTL"
-$PY "$TOP/tests/servers/stac_api.py" "$P" "$FIX" --control "$CTL" --log "$T/srv.log" \
-    2>"$T/srv.err" &
-at_exit "kill $! 2>/dev/null"
-wait_port "$P" || { echo "not ok - stac_api.py did not start"; exit 1; }
+start_server stac_api.py "$FIX" --control "$CTL" --log "$T/srv.log"
+P=$SERVER_PORT
 SAS=http://127.0.0.1:$P/api/sas/v1
 
 # 7 windows per file (the oracle's points), B04 of collection sentinel-2-l2a,
@@ -132,11 +129,8 @@ cp "$S2"/B02.tif "$S2"/B03.tif "$S2"/SCL.tif "$S2"/TCI.tif "$W"/ || exit 1
 mkdir -p "$T/items"
 sed "s#https://sentinel-cogs.s3.us-west-2.amazonaws.com/sentinel-s2-l2a-cogs/29/R/KH/2020/2/S2A_29RKH_20200219_0_L2A#$NGINX_URL#g" \
     "$S2/S2A_29RKH_20200219_0_L2A.json" >"$T/items/item.json" || exit 1
-P2=$(free_port)
-$PY "$TOP/tests/servers/stac_api.py" "$P2" "$FIX" --items "$T/items" --token-ttl 30 \
-    --log "$T/e2e.log" 2>"$T/e2e.err" &
-at_exit "kill $! 2>/dev/null"
-wait_port "$P2" || { echo "not ok - stac_api.py did not start"; exit 1; }
+start_server stac_api.py "$FIX" --items "$T/items" --token-ttl 30 --log "$T/e2e.log"
+P2=$SERVER_PORT
 SAS2=http://127.0.0.1:$P2/api/sas/v1
 # Pixel (256, 256) of the 100 m fixture grid + 0.3 px: window origin (206, 206).
 ll=$(echo "$((199980 + 256 * 100 + 30)) $((2800020 - 256 * 100 - 30))" |

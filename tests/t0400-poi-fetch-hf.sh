@@ -8,12 +8,8 @@ DS=stochastic/random_streetview_images_pano_v0.0.2
 # start_hf NAME [server options]: a server logging to $T/NAME.log; sets URL.
 start_hf() {
 	_n=$1; shift
-	_p=$(free_port)
-	$PY "$TOP/tests/servers/hf_rows.py" "$_p" "$FIX" --log "$T/$_n.log" "$@" \
-	    2>"$T/$_n.err" &
-	at_exit "kill $! 2>/dev/null"
-	wait_port "$_p" || { echo "not ok - hf_rows.py ($_n) did not start"; exit 1; }
-	URL=http://127.0.0.1:$_p
+	start_server hf_rows.py "$FIX" --log "$T/$_n.log" "$@"
+	URL=http://127.0.0.1:$SERVER_PORT
 }
 
 start_hf plain --dump "$T/rows.json"

@@ -16,12 +16,8 @@
 # start_stac NAME [server options]: a server logging to $T/NAME.log; sets URL.
 start_stac() {
 	_n=$1; shift
-	_p=$(free_port)
-	$PY "$TOP/tests/servers/stac_api.py" "$_p" "$FIX" --log "$T/$_n.log" "$@" \
-	    2>"$T/$_n.err" &
-	at_exit "kill $! 2>/dev/null"
-	wait_port "$_p" || { echo "not ok - stac_api.py ($_n) did not start"; exit 1; }
-	URL=http://127.0.0.1:$_p/v1
+	start_server stac_api.py "$FIX" --log "$T/$_n.log" "$@"
+	URL=http://127.0.0.1:$SERVER_PORT/v1
 }
 
 # ids FILE: "poi_id scene.id" per record.

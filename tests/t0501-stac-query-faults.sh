@@ -5,12 +5,10 @@
 # retries is rejected with the reason; the stream goes on.
 . "$(dirname "$0")/lib.sh"
 
-P=$(free_port)
 CTL=$T/ctl.json
 echo '{}' >"$CTL"
-$PY "$TOP/tests/servers/stac_api.py" "$P" "$FIX" --control "$CTL" --log "$T/srv.log" 2>"$T/srv.err" &
-at_exit "kill $! 2>/dev/null"
-wait_port "$P" || { echo "not ok - stac_api.py did not start"; exit 1; }
+start_server stac_api.py "$FIX" --control "$CTL" --log "$T/srv.log"
+P=$SERVER_PORT
 URL=http://127.0.0.1:$P/v1
 
 printf '{"poi_id":"a","lon":15.28,"lat":46.8}\n{"poi_id":"b","lon":15.7,"lat":46.0}\n' >"$T/ab.rec"
@@ -88,10 +86,8 @@ check 'an item answer that is not the item: "not the STAC item asked for"' '
 	test "$(cat $T/itemgarbage.rc)" -eq 1 &&
 	grep -q "items/S2A_33TWL_20230815_0_L2A: not the STAC item asked for" "$T/itemgarbage.err"'
 
-P2=$(free_port)
-$PY "$TOP/tests/servers/stac_api.py" "$P2" "$FIX" --paging loop --log "$T/loop.log" 2>"$T/loop.err" &
-at_exit "kill $! 2>/dev/null"
-wait_port "$P2" || { echo "not ok - stac_api.py (loop) did not start"; exit 1; }
+start_server stac_api.py "$FIX" --paging loop --log "$T/loop.log"
+P2=$SERVER_PORT
 stac-query --stac-url "http://127.0.0.1:$P2/v1" --datetime 2023-08-01/2023-08-31 --limit 2 \
     <"$T/b.rec" >"$T/loop.out" 2>/dev/null
 check 'a next link that repeats the request is not followed (one search, the first page used)' '

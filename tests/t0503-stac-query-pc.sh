@@ -7,17 +7,12 @@
 #  k2 (170.2, 57.2): T59VMD only.  k3 (171.5, 55.4): T59UNB only.
 . "$(dirname "$0")/lib.sh"
 
-P=$(free_port)
 CTL=$T/ctl.json
 echo '{}' >"$CTL"
-$PY "$TOP/tests/servers/stac_api.py" "$P" "$FIX" --pc --control "$CTL" --log "$T/srv.log" \
-    2>"$T/srv.err" &
-at_exit "kill $! 2>/dev/null"
-P2=$(free_port)
-$PY "$TOP/tests/servers/stac_api.py" "$P2" "$FIX" --pc --token-ttl 30 --log "$T/short.log" \
-    2>"$T/short.err" &
-at_exit "kill $! 2>/dev/null"
-wait_port "$P" && wait_port "$P2" || { echo "not ok - stac_api.py did not start"; exit 1; }
+start_server stac_api.py "$FIX" --pc --control "$CTL" --log "$T/srv.log"
+P=$SERVER_PORT
+start_server stac_api.py "$FIX" --pc --token-ttl 30 --log "$T/short.log"
+P2=$SERVER_PORT
 
 cat >"$T/pois.rec" <<'END'
 {"poi_id":"k1","lon":173.9,"lat":58.1}

@@ -6,11 +6,8 @@
 
 DATA=$FIX/sentinel2_l2a_cog/S2A_29RKH_20200219_0_L2A
 start_nginx "$DATA" || { echo "not ok - nginx did not start"; exit 1; }
-FPORT=$(free_port)
-$PY "$TOP/tests/servers/flaky.py" "$FPORT" "$DATA" 2>"$T/flaky.log" &
-FPID=$!
-at_exit "kill $FPID 2>/dev/null"
-wait_port "$FPORT" || { echo "not ok - flaky.py did not start"; exit 1; }
+start_server flaky.py "$DATA"
+FPORT=$SERVER_PORT
 FLAKY=http://127.0.0.1:$FPORT
 
 # nginx over HTTPS with HTTP/2, a throwaway certificate for 127.0.0.1, and a log that
