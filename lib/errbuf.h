@@ -13,4 +13,16 @@
 int errf(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * Why one piece of work (a record in a batch) failed.  Only the first reason is
+ * kept: it is the cause, and what fails after it is its consequence.
+ */
+struct failure {
+	int failed;
+	char why[1024];
+};
+
+void failure_set(struct failure *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 #endif
