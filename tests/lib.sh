@@ -55,13 +55,18 @@ wait_port() {
 	echo "nothing listens on port $1" >&2; return 1
 }
 
-# start_server SCRIPT ARGS...: run our tests/servers/SCRIPT on a free port of 127.0.0.1
-# (the port is its first argument), stopped at exit.  Sets SERVER_PORT; its stderr
-# goes to $T/SCRIPT.PORT.err.  Not started: the test fails there.
+# start_server [NAME=VALUE...] SCRIPT ARGS...: run our tests/servers/SCRIPT on a free
+# port of 127.0.0.1 (the port is its first argument), stopped at exit, with the NAME=VALUE
+# pairs in its environment only (a token the tool under test must not inherit).  Sets
+# SERVER_PORT; its stderr goes to $T/SCRIPT.PORT.err.  Not started: the test fails there.
 start_server() {
-	_s=$1; shift
+	for _s; do case $_s in *=*) ;; *) break;; esac; done
 	SERVER_PORT=$(free_port)
-	$PY "$TOP/tests/servers/$_s" "$SERVER_PORT" "$@" 2>"$T/$_s.$SERVER_PORT.err" &
+	(
+		while :; do case $1 in *=*) export "$1"; shift;; *) break;; esac; done
+		shift
+		exec $PY "$TOP/tests/servers/$_s" "$SERVER_PORT" "$@"
+	) 2>"$T/$_s.$SERVER_PORT.err" &
 	at_exit "kill $! 2>/dev/null"
 	wait_port "$SERVER_PORT" || { echo "not ok - $_s did not start"; exit 1; }
 }

@@ -11,11 +11,8 @@ TOKEN=ya29.test-token-$$
 SRV=$T/srv
 mkdir -p "$SRV"
 
-PORT=$(free_port)
-EE_TEST_TOKEN=$TOKEN $PY "$TOP/tests/servers/ee.py" "$PORT" "$SRV" "$ASSET=$WCT" 2>"$T/srv.err" &
-SPID=$!
-at_exit "kill $SPID 2>/dev/null"
-wait_port "$PORT" || { echo "not ok - ee.py did not start"; exit 1; }
+start_server EE_TEST_TOKEN="$TOKEN" ee.py "$SRV" "$ASSET=$WCT"
+PORT=$SERVER_PORT
 EE="--ee-url http://127.0.0.1:$PORT/v1"
 printf '%s\n' "$TOKEN" >"$T/token"
 

@@ -46,11 +46,8 @@ TCI=$FIX/sentinel2_l2a_cog/S2A_29RKH_20200219_0_L2A/TCI.tif
 gdal_translate -q -of PNG -srcwin 300 200 64 64 "$TCI" "$SRV/still.png" &&
 gdal_translate -q -of JPEG -co QUALITY=90 -srcwin 300 200 64 64 "$TCI" "$SRV/still.jpg" &&
 rm -f "$SRV"/*.aux.xml || echo "not ok - gdal_translate could not make the stills"
-PORT=$(free_port)
-MAPBOX_ACCESS_TOKEN=$TOKEN $PY "$TOP/tests/servers/mapbox.py" "$PORT" "$SRV" 2>"$T/srv.err" &
-SPID=$!
-at_exit "kill $SPID 2>/dev/null"
-wait_port "$PORT" || echo "not ok - mapbox.py did not start"
+start_server MAPBOX_ACCESS_TOKEN="$TOKEN" mapbox.py "$SRV"
+PORT=$SERVER_PORT
 # lon 1.x answers a PNG, 2.x a JPEG (see tests/servers/mapbox.py).
 printf '%s\n' '{"poi_id":"poi_000000","base_poi_id":"poi_000000","lon":1.5,"lat":52.5}' \
     '{"poi_id":"poi_000001_g001","base_poi_id":"poi_000001","lon":2.5,"lat":52.5}' >"$T/pois.ndjson"

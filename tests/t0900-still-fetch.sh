@@ -14,11 +14,8 @@ gdal_translate -q -of PNG -srcwin 0 0 50 40 "$TCI" "$SRV/wrong.png" ||
 	{ echo "not ok - gdal_translate could not make the stills"; exit 1; }
 rm -f "$SRV"/*.aux.xml
 
-PORT=$(free_port)
-MAPBOX_ACCESS_TOKEN=$TOKEN $PY "$TOP/tests/servers/mapbox.py" "$PORT" "$SRV" 2>"$T/srv.err" &
-SPID=$!
-at_exit "kill $SPID 2>/dev/null"
-wait_port "$PORT" || { echo "not ok - mapbox.py did not start"; exit 1; }
+start_server MAPBOX_ACCESS_TOKEN="$TOKEN" mapbox.py "$SRV"
+PORT=$SERVER_PORT
 BASE=http://127.0.0.1:$PORT
 
 # The integer part of lon picks the server's answer (see mapbox.py).
