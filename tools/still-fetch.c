@@ -403,20 +403,11 @@ api_error(const struct opts *o, const struct http_req *r, char *out, size_t outl
 static enum rec_status
 next_rec(struct tool *t, struct item *it, char *err, size_t errlen)
 {
-	enum rec_status st = rec_read(&t->rd, &it->r, err, errlen);
+	enum rec_status st = tool_read(t, &it->r, err, errlen);
 
-	switch (st) {
-	case REC_BAD:
-		t->n_in++;
+	if (st == REC_BAD) {
 		it->bad = 1;
 		snprintf(it->why, sizeof it->why, "%.1000s", err);
-		break;
-	case REC_OK:
-		t->n_in++;
-		tool_progress(t, 0);
-		break;
-	default:
-		break;
 	}
 	return st;
 }
