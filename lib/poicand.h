@@ -33,7 +33,7 @@ struct poicand_set {
 	const char *const *lat_keys, *const *lon_keys;	/* column names, tried in order */
 	int nlat, nlon;
 	long long max_rows;	/* rows looked at, at most (0: all) */
-	const json_t *skip_cols;	/* names of columns never kept (a dataset's media), or NULL */
+	const json_t *skip_cols;	/* names of columns never kept (media), or NULL */
 	/* out */
 	struct poicand *v;
 	size_t n, cap;
