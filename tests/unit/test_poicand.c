@@ -45,26 +45,20 @@ init(struct poicand_set *s)
 	s->nlon = 3;
 }
 
-/* Feed one row given as JSON text. */
+/* Feed one row or Feature given as JSON text to take (poicand_row, poicand_feature). */
 static int
-row(struct poicand_set *s, long long idx, const char *json)
+feed(int (*take)(struct poicand_set *, long long, const json_t *), struct poicand_set *s,
+    long long idx, const char *json)
 {
 	json_t *r = json_loads(json, 0, NULL);
-	int st = poicand_row(s, idx, r);
+	int st = take(s, idx, r);
 
 	json_decref(r);
 	return st;
 }
 
-static int
-feature(struct poicand_set *s, long long idx, const char *json)
-{
-	json_t *f = json_loads(json, 0, NULL);
-	int st = poicand_feature(s, idx, f);
-
-	json_decref(f);
-	return st;
-}
+#define row(s, idx, json) feed(poicand_row, s, idx, json)
+#define feature(s, idx, json) feed(poicand_feature, s, idx, json)
 
 int
 main(void)
