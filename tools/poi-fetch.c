@@ -273,6 +273,50 @@ scan_file(struct tool *t, const char *path, struct poicand_set *cs)
 	return format;
 }
 
+/* ---- selection ------------------------------------------------------------- */
+
+/*
+ * The spread-out subset of the candidates: pick[] (indices into cs->v, in pick
+ * order) and how many there are.
+ */
+static long
+choose(struct tool *t, const struct opts *o, const struct poicand_set *cs, size_t *pick)
+{
+	struct select_pts sp;
+	double *lon = malloc(cs->n * sizeof(*lon)), *lat = malloc(cs->n * sizeof(*lat)), sep;
+	size_t i;
+	long got;
+
+	if (!lon || !lat)
+		tool_fatal(t, "out of memory");
+	for (i = 0; i < cs->n; i++) {
+		lon[i] = cs->v[i].lon;
+		lat[i] = cs->v[i].lat;
+	}
+	if (select_init(&sp, lon, lat, cs->n) == -1)
+		tool_fatal(t, "out of memory");
+	free(lon);
+	free(lat);
+	if (o->num_points > 0 && (size_t)o->num_points > cs->n && !t->quiet)
+		tool_warn(t, "only %zu candidates for --num-points %ld", cs->n, o->num_points);
+	if (o->auto_sep) {
+		got = select_auto(&sp, (size_t)o->num_points, o->min_sep_km, 36, o->seed,
+		    pick, &sep);
+		if (got >= 0 && !t->quiet)
+			tool_warn(t, "auto separation: %.3f km for %ld points", sep, got);
+	} else {
+		got = select_farthest(&sp, (size_t)o->num_points, o->min_sep_km, o->seed, pick);
+		if (got >= 0 && o->num_points > 0 && got < o->num_points &&
+		    (size_t)got < cs->n && !t->quiet)
+			tool_warn(t, "only %ld points are %g km apart (of %ld asked); "
+			    "see --auto-min-separation", got, o->min_sep_km, o->num_points);
+	}
+	select_free(&sp);
+	if (got < 0)
+		tool_fatal(t, "out of memory");
+	return got;
+}
+
 /* ---- output ---------------------------------------------------------------- */
 
 static json_t *
@@ -360,48 +404,6 @@ emit_variants(struct tool *t, const struct opts *o, const char *base,
 		emit_point(t, id, base, lon, lat, src, json_pack("{s:i, s:f, s:f}",
 		    "index", (json_int_t)i, "east_m", de, "north_m", dn));
 	}
-}
-
-/*
- * The spread-out subset of the candidates: pick[] (indices into cs->v, in pick
- * order) and how many there are.
- */
-static long
-choose(struct tool *t, const struct opts *o, const struct poicand_set *cs, size_t *pick)
-{
-	struct select_pts sp;
-	double *lon = malloc(cs->n * sizeof(*lon)), *lat = malloc(cs->n * sizeof(*lat)), sep;
-	size_t i;
-	long got;
-
-	if (!lon || !lat)
-		tool_fatal(t, "out of memory");
-	for (i = 0; i < cs->n; i++) {
-		lon[i] = cs->v[i].lon;
-		lat[i] = cs->v[i].lat;
-	}
-	if (select_init(&sp, lon, lat, cs->n) == -1)
-		tool_fatal(t, "out of memory");
-	free(lon);
-	free(lat);
-	if (o->num_points > 0 && (size_t)o->num_points > cs->n && !t->quiet)
-		tool_warn(t, "only %zu candidates for --num-points %ld", cs->n, o->num_points);
-	if (o->auto_sep) {
-		got = select_auto(&sp, (size_t)o->num_points, o->min_sep_km, 36, o->seed,
-		    pick, &sep);
-		if (got >= 0 && !t->quiet)
-			tool_warn(t, "auto separation: %.3f km for %ld points", sep, got);
-	} else {
-		got = select_farthest(&sp, (size_t)o->num_points, o->min_sep_km, o->seed, pick);
-		if (got >= 0 && o->num_points > 0 && got < o->num_points &&
-		    (size_t)got < cs->n && !t->quiet)
-			tool_warn(t, "only %ld points are %g km apart (of %ld asked); "
-			    "see --auto-min-separation", got, o->min_sep_km, o->num_points);
-	}
-	select_free(&sp);
-	if (got < 0)
-		tool_fatal(t, "out of memory");
-	return got;
 }
 
 int
