@@ -2,7 +2,11 @@
 #ifndef UNIT_H
 #define UNIT_H
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <math.h>
+
+#include <jansson.h>
 
 static int unit_failed;
 
@@ -17,6 +21,26 @@ static int unit_failed;
 } while (0)
 
 #define CHECK_NEAR(a, b, tol, ...) CHECK(fabs((double)(a) - (double)(b)) <= (tol), __VA_ARGS__)
+
+/* s (malloc'd, NULL for a failed call) is want: freed, and both shown when not. */
+static inline int
+unit_text_is(char *s, const char *want)
+{
+	int ok = s != NULL && strcmp(s, want) == 0;
+
+	if (!ok)
+		printf("#   got  %s\n#   want %s\n", s ? s : "(null)", want);
+	free(s);
+	return ok;
+}
+
+/* j dumped as records are (compact, reals to 15 digits) is want. */
+static inline int
+unit_json_is(const json_t *j, const char *want)
+{
+	return unit_text_is(j ? json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT |
+	    JSON_REAL_PRECISION(15)) : NULL, want);
+}
 
 #define UNIT_DONE() return unit_failed
 #endif
