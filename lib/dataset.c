@@ -216,6 +216,19 @@ shard_dir(struct ds *d, int top, uint64_t shard, char *out, size_t outlen, char 
 	return 0;
 }
 
+/* Write data as top/sNNNNN/{id}{ext}; path gets its name relative to the folder. */
+static int
+put_in_shard(struct ds *d, int top, uint64_t shard, const char *id, const char *ext,
+    const void *data, size_t len, char *path, size_t pathlen, char *err, size_t errlen)
+{
+	char dir[64];
+
+	if (shard_dir(d, top, shard, dir, sizeof dir, err, errlen))
+		return -1;
+	snprintf(path, pathlen, "%s/%s%s", dir, id, ext);
+	return put_file(d, path, data, len, err, errlen);
+}
+
 /* --- the state the journal folds into --- */
 
 const char *
@@ -764,18 +777,12 @@ ds_commit(struct ds *d, struct ds_item *it, char *err, size_t errlen)
 	mask[0] = '\0';
 	if (it->kind == DS_TILE) {
 		shard = d->ntiles / (uint64_t)d->max;
-		if (shard_dir(d, TOP_IMAGES, shard, dir, sizeof dir, err, errlen))
+		if (put_in_shard(d, TOP_IMAGES, shard, it->id, ".png", it->image.data, it->image.len,
+		    img, sizeof img, err, errlen))
 			goto out;
-		snprintf(img, sizeof img, "%s/%s.png", dir, it->id);
-		if (put_file(d, img, it->image.data, it->image.len, err, errlen))
+		if (it->mask.len && put_in_shard(d, TOP_MASKS, shard, it->id, ".png", it->mask.data,
+		    it->mask.len, mask, sizeof mask, err, errlen))
 			goto out;
-		if (it->mask.len) {
-			if (shard_dir(d, TOP_MASKS, shard, dir, sizeof dir, err, errlen))
-				goto out;
-			snprintf(mask, sizeof mask, "%s/%s.png", dir, it->id);
-			if (put_file(d, mask, it->mask.data, it->mask.len, err, errlen))
-				goto out;
-		}
 		if (it->noverlays && (ovp = calloc(it->noverlays, sizeof *ovp)) == NULL)
 			goto oom;
 		for (size_t i = 0; i < it->noverlays; i++) {
@@ -799,9 +806,6 @@ ds_commit(struct ds *d, struct ds_item *it, char *err, size_t errlen)
 			if (json_is_object(json_array_get(srows, i)))
 				json_object_set_new(json_array_get(srows, i), "overlay",
 				    ovp && i < it->noverlays ? json_string(ovp[i]) : json_null());
-		if (shard_dir(d, TOP_METADATA, shard, dir, sizeof dir, err, errlen))
-			goto out;
-		snprintf(meta, sizeof meta, "%s/%s.json", dir, it->id);
 		if ((side = json_dumps(it->sidecar, DUMP_FLAGS)) == NULL)
 			goto oom;
 		{
@@ -812,15 +816,14 @@ ds_commit(struct ds *d, struct ds_item *it, char *err, size_t errlen)
 			side = nl;
 			side[n] = '\n';
 			side[n + 1] = '\0';
-			if (put_file(d, meta, side, n + 1, err, errlen))
+			if (put_in_shard(d, TOP_METADATA, shard, it->id, ".json", side, n + 1, meta,
+			    sizeof meta, err, errlen))
 				goto out;
 		}
 	} else {
 		shard = d->nstills / (uint64_t)d->max;
-		if (shard_dir(d, TOP_STILLS, shard, dir, sizeof dir, err, errlen))
-			goto out;
-		snprintf(img, sizeof img, "%s/%s.png", dir, it->id);
-		if (put_file(d, img, it->image.data, it->image.len, err, errlen))
+		if (put_in_shard(d, TOP_STILLS, shard, it->id, ".png", it->image.data, it->image.len,
+		    img, sizeof img, err, errlen))
 			goto out;
 	}
 

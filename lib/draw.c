@@ -2,6 +2,7 @@
  * draw.c - 2 px box outlines for the overlay images, and stable class colours.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "draw.h"
@@ -95,4 +96,27 @@ draw_color_hash(const char *name, unsigned char c[3])
 	sha256(name, strlen(name), d);
 	for (int i = 0; i < 3; i++)
 		c[i] = (unsigned char)(64 + d[i] * 192 / 256);
+}
+
+void
+draw_class_color(const json_t *classes, long id, const char *name, unsigned char c[3])
+{
+	json_t *cl;
+	size_t i;
+	char buf[64];
+
+	json_array_foreach(classes, i, cl)
+		if (json_integer_value(json_object_get(cl, "id")) == id &&
+		    json_is_integer(json_object_get(cl, "id"))) {
+			if (draw_color_hex(json_string_value(json_object_get(cl, "color")), c) == 0)
+				return;
+			if (name == NULL)
+				name = json_string_value(json_object_get(cl, "name"));
+			break;
+		}
+	if (name == NULL) {
+		snprintf(buf, sizeof buf, "class %ld", id);
+		name = buf;
+	}
+	draw_color_hash(name, c);
 }

@@ -6,6 +6,8 @@
 #ifndef DRAW_H
 #define DRAW_H
 
+#include <jansson.h>
+
 /*
  * Outline the box of pixels [x0,x1) x [y0,y1) with lines thick pixels wide,
  * drawn inside the box; clipped to the w x h image.  rgb is 3 bytes per pixel.
@@ -27,5 +29,13 @@ int draw_color_hex(const char *hex, unsigned char color[3]);
  * 64..255 so no class is drawn near-black on dark imagery.
  */
 void draw_color_hash(const char *name, unsigned char color[3]);
+
+/*
+ * The colour of class id: its "color" in classes ([{"id","name","color"}],
+ * may be NULL), else draw_color_hash of name, else of the table's name for
+ * id, else of "class <id>".
+ */
+void draw_class_color(const json_t *classes, long id, const char *name,
+    unsigned char color[3]);
 
 #endif

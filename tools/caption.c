@@ -14,7 +14,11 @@
 
 #include <jansson.h>
 
+#include "grounding.h"
+#include "labelclasses.h"
 #include "regions.h"
+#include "sentences.h"
+#include "sftrow.h"
 #include "templates.h"
 #include "tool.h"
 
@@ -75,278 +79,28 @@ struct opts {
 	struct templates tp;
 };
 
-/* One class of the record's table, and what the tile holds of it. */
-struct cls {
-	unsigned id;
-	const char *name;	/* from landcover.classes, or the fallback below */
-	char fallback[24];	/* "class 7" for ids missing from the table */
-	char words[128];	/* name with underscores as spaces */
-	char slug[128];		/* name for row tags: classfocus_<slug> */
-	long pixels;		/* valid pixels of this class */
-	long region_area;	/* summed area of its kept regions */
-	size_t nregions;
-};
-
 struct state {
 	struct tool *t;
 	struct opts *o;
 	uint8_t warned[(UINT16_MAX + 1) / 8];	/* ids already warned about */
-	long hist[UINT16_MAX + 1];		/* all zero between records */
-	uint16_t present[UINT16_MAX + 1];	/* values with a count, this record */
-	size_t npresent;
+	struct labelclasses lc;
 };
 
+/* Which value is nodata: the raster's own, else landcover.nodata, else by dtype; 0: none. */
 static int
-cmp_u16(const void *a, const void *b)
+label_nodata(const struct raster *lab, json_t *lc, uint16_t *nodata)
 {
-	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
-}
+	double max = lab->dtype == DT_UINT8 ? 255 : 65535, nd = max;
+	json_t *lnd = json_object_get(lc, "nodata");
 
-/* Python's repr of round(v, 4) for the values we write: "%.4f" less trailing zeros. */
-static void
-fmt4(char *buf, size_t len, double v)
-{
-	size_t n;
-
-	snprintf(buf, len, "%.4f", v);
-	n = strlen(buf);
-	while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
-		buf[--n] = '\0';
-	if (strcmp(buf, "-0.0") == 0)
-		snprintf(buf, len, "0.0");
-}
-
-/* A JSON real holding v rounded to 4 decimals (dumped with precision 15: no noise). */
-static json_t *
-real4(double v)
-{
-	char buf[64];
-
-	fmt4(buf, sizeof buf, v);
-	return json_real(strtod(buf, NULL));
-}
-
-static void
-make_words(struct cls *c)
-{
-	size_t i;
-
-	snprintf(c->words, sizeof c->words, "%s", c->name);
-	for (i = 0; c->words[i] != '\0'; i++)
-		if (c->words[i] == '_')
-			c->words[i] = ' ';
-}
-
-/*
- * Tags name files downstream: ASCII letters and digits stay (lower case),
- * other ASCII becomes one '_', UTF-8 bytes stay.  "flooded_vegetation" is
- * unchanged; "Tree cover" gives "tree_cover".
- */
-static void
-make_slug(struct cls *c)
-{
-	const unsigned char *p;
-	size_t n = 0;
-
-	for (p = (const unsigned char *)c->name; *p != '\0' && n + 2 < sizeof c->slug; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p >= 0x80)
-			c->slug[n++] = (char)*p;
-		else if (*p >= 'A' && *p <= 'Z')
-			c->slug[n++] = (char)(*p - 'A' + 'a');
-		else if (n > 0 && c->slug[n - 1] != '_')
-			c->slug[n++] = '_';
-	}
-	while (n > 0 && c->slug[n - 1] == '_')
-		n--;
-	c->slug[n] = '\0';
-	if (n == 0)
-		snprintf(c->slug, sizeof c->slug, "class_%u", c->id);
-}
-
-/* {"role":"user","content":[{"type":"image","image":"{image}"},{"type":"text",...}]}... */
-static json_t *
-messages(const char *prompt, const char *answer)
-{
-	return json_pack("[{s:s, s:[{s:s, s:s}, {s:s, s:s}]}, {s:s, s:[{s:s, s:s}]}]",
-	    "role", "user", "content",
-	    "type", "image", "image", "{image}",
-	    "type", "text", "text", prompt,
-	    "role", "assistant", "content",
-	    "type", "text", "text", answer);
-}
-
-/* Append {"tag","boxes","messages"} to rows; takes prompt and answer. -1 on OOM. */
-static int
-add_row(json_t *rows, const char *tag, const struct region *reg, size_t nreg,
-    const struct cls *only, char *prompt, char *answer)
-{
-	json_t *row = NULL, *boxes = NULL, *msg = NULL;
-	size_t i;
-	int rc = -1;
-
-	if (prompt == NULL || answer == NULL)
-		goto out;
-	if ((boxes = json_array()) == NULL)
-		goto out;
-	for (i = 0; i < nreg; i++)
-		if (only == NULL || reg[i].class_id == only->id)
-			if (json_array_append_new(boxes, json_integer((json_int_t)i)) == -1)
-				goto out;
-	if ((msg = messages(prompt, answer)) == NULL)
-		goto out;
-	row = json_pack("{s:s, s:o, s:o}", "tag", tag, "boxes", boxes, "messages", msg);
-	boxes = msg = NULL;
-	if (row == NULL || json_array_append_new(rows, row) == -1)
-		goto out;
-	rc = 0;
-out:
-	json_decref(boxes);
-	json_decref(msg);
-	free(prompt);
-	free(answer);
-	return rc;
-}
-
-/* Dynamic string for the grounding answer text. */
-struct buf {
-	char *s;
-	size_t len, cap;
-	int oom;
-};
-
-static void
-bput(struct buf *b, const char *s)
-{
-	size_t n = strlen(s);
-	char *ns;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		if ((ns = realloc(b->s, cap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n + 1);
-	b->len += n;
-}
-
-/*
- * The answer of a grounding row, as the original's json.dumps wrote it:
- * [{"label": "water", "bbox": [0.0, 0.125, 0.5, 1.0]}, ...].  NULL on OOM.
- */
-static char *
-boxes_text(const struct region *reg, size_t nreg, struct cls *cl, size_t ncl,
-    const struct cls *only, int w, int h)
-{
-	struct buf b = { NULL, 0, 0, 0 };
-	char num[64];
-	size_t i, k, n = 0;
-	json_t *js;
-	char *lab;
-
-	bput(&b, "[");
-	for (i = 0; i < nreg; i++) {
-		const struct cls *c = NULL;
-
-		if (only != NULL && reg[i].class_id != only->id)
-			continue;
-		for (k = 0; k < ncl; k++)
-			if (cl[k].id == reg[i].class_id)
-				c = &cl[k];
-		if (c == NULL)
-			continue;
-		js = json_string(c->name);
-		lab = js == NULL ? NULL : json_dumps(js, JSON_ENCODE_ANY);
-		json_decref(js);
-		bput(&b, n++ ? ", {\"label\": " : "{\"label\": ");
-		if (lab == NULL)
-			b.oom = 1;
-		else
-			bput(&b, lab);
-		free(lab);
-		fmt4(num, sizeof num, (double)reg[i].x0 / w);
-		bput(&b, ", \"bbox\": [");
-		bput(&b, num);
-		fmt4(num, sizeof num, (double)reg[i].y0 / h);
-		bput(&b, ", ");
-		bput(&b, num);
-		fmt4(num, sizeof num, (double)(reg[i].x1 + 1) / w);
-		bput(&b, ", ");
-		bput(&b, num);
-		fmt4(num, sizeof num, (double)(reg[i].y1 + 1) / h);
-		bput(&b, ", ");
-		bput(&b, num);
-		bput(&b, "]}");
-	}
-	bput(&b, "]");
-	if (b.oom) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
-}
-
-/* Join the items with the template's list words: "A", "A and B", "A, B, and C". */
-static char *
-join_list(const struct templates *tp, char **items, size_t n)
-{
-	struct buf b = { NULL, 0, 0, 0 };
-	size_t i;
-
-	bput(&b, "");
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			bput(&b, n == 2 ? tpl_text(tp, TPL_LIST_PAIR) :
-			    i == n - 1 ? tpl_text(tp, TPL_LIST_LAST) : tpl_text(tp, TPL_LIST_SEP));
-		if (items[i] == NULL)
-			b.oom = 1;
-		else
-			bput(&b, items[i]);
-	}
-	if (b.oom) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
-}
-
-static int
-cmp_by_region_area(const void *pa, const void *pb)
-{
-	const struct cls *a = *(const struct cls *const *)pa, *b = *(const struct cls *const *)pb;
-
-	if (a->region_area != b->region_area)
-		return a->region_area > b->region_area ? -1 : 1;
-	return a->id < b->id ? -1 : a->id > b->id;
-}
-
-static int
-cmp_by_pixels(const void *pa, const void *pb)
-{
-	const struct cls *a = *(const struct cls *const *)pa, *b = *(const struct cls *const *)pb;
-
-	if (a->pixels != b->pixels)
-		return a->pixels > b->pixels ? -1 : 1;
-	return a->id < b->id ? -1 : a->id > b->id;
-}
-
-static const char *
-layout_words(const struct templates *tp, size_t n)
-{
-	if (n == 0)
-		return tpl_text(tp, TPL_LAYOUT_NONE);
-	if (n <= 2)
-		return tpl_text(tp, TPL_LAYOUT_FEW);
-	if (n <= 5)
-		return tpl_text(tp, TPL_LAYOUT_SEVERAL);
-	return tpl_text(tp, TPL_LAYOUT_MANY);
+	if (lab->has_nodata)
+		nd = lab->nodata;
+	else if (json_is_number(lnd))
+		nd = json_number_value(lnd);
+	if (!(nd >= 0 && nd <= max && nd == floor(nd)))
+		return 0;
+	*nodata = (uint16_t)nd;
+	return 1;
 }
 
 /*
@@ -367,23 +121,89 @@ scaled_min_area(json_t *rec, long min_area)
 	return v < 1 ? 1 : v;
 }
 
+/* A label value missing from the table gets a made-up name: say so, once a run. */
+static void
+warn_unnamed(struct state *st, const struct rec *r, const struct labelclass *cl, size_t ncl)
+{
+	size_t i;
+
+	for (i = 0; i < ncl; i++) {
+		unsigned id = cl[i].id;
+
+		if (cl[i].named || (st->warned[id / 8] & (1 << (id % 8))))
+			continue;
+		st->warned[id / 8] |= 1 << (id % 8);
+		if (!st->t->quiet)
+			tool_warn(st->t, "record %lld: label value %u is not in "
+			    "landcover.classes; named \"class %u\" (warned once)", r->number, id, id);
+	}
+}
+
+/*
+ * The rows, in the original's order: the caption; grounding over all
+ * regions; per class, most pixels first, its focus row and its grounding.
+ */
+static json_t *
+make_rows(const struct opts *o, const char *caption, const struct region *reg, size_t nreg,
+    const struct labelclass *cl, size_t ncl, struct labelclass *const *by_pixels,
+    long valid, int w, int h)
+{
+	const struct templates *tp = &o->tp;
+	json_t *rows = json_array();
+	char tag[160];
+	size_t i;
+
+	if (rows == NULL || sftrow_append(rows, "caption", grounding_boxes(reg, nreg,
+	    GROUNDING_ALL), strdup(tpl_text(tp, TPL_CAPTION_PROMPT)), strdup(caption)) == -1)
+		goto oom;
+	if (o->grounding && nreg > 0 && sftrow_append(rows, "ground_all",
+	    grounding_boxes(reg, nreg, GROUNDING_ALL),
+	    sentences_grounding(tp, tpl_text(tp, TPL_GROUND_ALL_TARGET)),
+	    grounding_answer(reg, nreg, cl, ncl, GROUNDING_ALL, w, h)) == -1)
+		goto oom;
+	for (i = 0; o->per_class && i < ncl && i < (size_t)o->max_classes; i++) {
+		const struct labelclass *c = by_pixels[i];
+		double frac = (double)c->pixels / valid;
+
+		if (frac < o->min_class_fraction)
+			continue;
+		snprintf(tag, sizeof tag, "classfocus_%s", c->slug);
+		if (sftrow_append(rows, tag, grounding_boxes(reg, nreg, c->id),
+		    sentences_class(tp, TPL_FOCUS_PROMPT, c, frac * 100),
+		    sentences_class(tp, TPL_FOCUS_ANSWER, c, frac * 100)) == -1)
+			goto oom;
+		if (o->grounding && o->per_class_grounding && c->nregions > 0) {
+			char *target = sentences_class(tp, TPL_GROUND_CLASS_TARGET, c, frac * 100);
+			char *prompt = sentences_grounding(tp, target);
+
+			free(target);
+			snprintf(tag, sizeof tag, "ground_%s", c->slug);
+			if (sftrow_append(rows, tag, grounding_boxes(reg, nreg, c->id), prompt,
+			    grounding_answer(reg, nreg, cl, ncl, c->id, w, h)) == -1)
+				goto oom;
+		}
+	}
+	return rows;
+oom:
+	json_decref(rows);
+	return NULL;
+}
+
 /* Everything caption adds to one record; a message in why when it cannot. */
 static int
 caption_record(struct state *st, struct rec *r, char *why, size_t whylen)
 {
 	struct opts *o = st->o;
-	const struct templates *tp = &o->tp;
 	struct raster *lab = rec_find_raster(r, "label");
-	json_t *lc, *classes, *e, *regions = NULL, *fractions = NULL, *rows = NULL, *v;
-	struct cls *cl = NULL, **order = NULL;
+	json_t *lc, *classes, *regions = NULL, *fractions = NULL, *rows = NULL;
+	struct labelclass *cl = NULL, **by_area = NULL, **by_pixels = NULL;
 	struct region *reg = NULL;
 	uint16_t *buf = NULL, nodata = 0;
 	const uint16_t *px;
-	size_t ncl = 0, ntable, nreg = 0, i, k, npx;
+	size_t ncl = 0, nreg = 0, i, npx;
 	long valid = 0, min_area;
-	int has_nodata = 0, rc = -1;
-	char *caption = NULL, *items[64];
-	char pct[32], idbuf[24];
+	int has_nodata, rc = -1;
+	char *caption = NULL;
 
 	if (lab == NULL) {
 		snprintf(why, whylen, "no \"label\" raster: caption needs a tile with labels "
@@ -406,22 +226,7 @@ caption_record(struct state *st, struct rec *r, char *why, size_t whylen)
 		snprintf(why, whylen, "label raster has %d bands: expected 1", lab->nbands);
 		return -1;
 	}
-
-	/* Which value is nodata: the raster's own, else landcover.nodata, else by dtype. */
-	{
-		double nd = lab->dtype == DT_UINT8 ? 255 : 65535;
-		json_t *lnd = json_object_get(lc, "nodata");
-
-		has_nodata = 1;
-		if (lab->has_nodata)
-			nd = lab->nodata;
-		else if (json_is_number(lnd))
-			nd = json_number_value(lnd);
-		if (!(nd >= 0 && nd <= (lab->dtype == DT_UINT8 ? 255 : 65535) && nd == floor(nd)))
-			has_nodata = 0;
-		else
-			nodata = (uint16_t)nd;
-	}
+	has_nodata = label_nodata(lab, lc, &nodata);
 
 	npx = (size_t)lab->width * lab->height;
 	if (lab->dtype == DT_UINT8) {
@@ -435,217 +240,44 @@ caption_record(struct state *st, struct rec *r, char *why, size_t whylen)
 	} else
 		px = lab->data;
 
-	/*
-	 * Histogram of the values present; only those entries are touched and
-	 * reset (at out:), so a tile costs its pixels, not 65536 bins.
-	 */
-	for (i = 0; i < npx; i++)
-		if (st->hist[px[i]]++ == 0)
-			st->present[st->npresent++] = px[i];
-	qsort(st->present, st->npresent, sizeof *st->present, cmp_u16);
-
-	/* The table of the record, then every present value it misses. */
-	ntable = json_array_size(classes);
-	if ((cl = calloc(ntable + st->npresent + 1, sizeof *cl)) == NULL)
+	/* The table's classes the tile holds, then every present value it misses. */
+	rc = labelclasses_find(&st->lc, px, npx, has_nodata, nodata, classes, &cl, &ncl, &valid,
+	    why, whylen);
+	if (rc == -2)
 		goto oom;
-	json_array_foreach(classes, i, e) {
-		json_t *id = json_object_get(e, "id"), *name = json_object_get(e, "name");
+	if (rc == -1)
+		goto out;
+	rc = -1;
+	warn_unnamed(st, r, cl, ncl);
 
-		if (!json_is_integer(id) || json_integer_value(id) < 0 ||
-		    !json_is_string(name)) {
-			snprintf(why, whylen, "landcover.classes[%zu]: needs an integer \"id\" >= 0 "
-			    "and a string \"name\"", i);
-			goto out;
-		}
-		if (json_integer_value(id) > UINT16_MAX)
-			continue;	/* cannot occur in a uint16 label */
-		for (k = 0; k < ncl; k++)
-			if (cl[k].id == (unsigned)json_integer_value(id)) {
-				snprintf(why, whylen, "landcover.classes: id %u appears twice",
-				    cl[k].id);
-				goto out;
-			}
-		cl[ncl].id = (unsigned)json_integer_value(id);
-		cl[ncl].name = json_string_value(name);
-		ncl++;
-	}
-	/* Keep the present classes of the table, marking them (negative counts). */
-	for (i = 0, k = 0; i < ncl; i++)
-		if (st->hist[cl[i].id] > 0 && !(has_nodata && cl[i].id == nodata)) {
-			if (k != i)
-				cl[k] = cl[i];
-			cl[k].pixels = st->hist[cl[k].id];
-			st->hist[cl[k].id] = -st->hist[cl[k].id];
-			k++;
-		}
-	ncl = k;
-	for (i = 0; i < st->npresent; i++) {
-		unsigned id = st->present[i];
-
-		if (st->hist[id] < 0 || (has_nodata && id == nodata))
-			continue;
-		cl[ncl].id = id;
-		snprintf(cl[ncl].fallback, sizeof cl[ncl].fallback, "class %u", id);
-		cl[ncl].name = cl[ncl].fallback;
-		cl[ncl].pixels = st->hist[id];
-		if (!(st->warned[id / 8] & (1 << (id % 8)))) {
-			st->warned[id / 8] |= 1 << (id % 8);
-			if (!st->t->quiet)
-				tool_warn(st->t, "record %lld: label value %u is not in "
-				    "landcover.classes; named \"class %u\" (warned once)",
-				    r->number, id, id);
-		}
-		ncl++;
-	}
-	for (i = 0; i < ncl; i++) {
-		valid += cl[i].pixels;
-		make_words(&cl[i]);
-		make_slug(&cl[i]);
-	}
-
-	/* Regions. */
-	min_area = scaled_min_area(r->json, o->min_area);
-	if (regions_find(px, lab->width, lab->height, has_nodata, nodata, &reg, &nreg) == -1)
-		goto oom;
 	/*
-	 * Drop the regions under the threshold before sorting: a noisy label
+	 * Regions.  Drop those under the threshold before sorting: a noisy label
 	 * has millions of specks, and sorting them all was 80 % of the time.
 	 * The order and the per-class cap of what remains do not change.
 	 */
-	if (regions_select(reg, &nreg, min_area, 0) == -1)
+	min_area = scaled_min_area(r->json, o->min_area);
+	if (regions_find(px, lab->width, lab->height, has_nodata, nodata, &reg, &nreg) == -1 ||
+	    regions_select(reg, &nreg, min_area, 0) == -1)
 		goto oom;
 	regions_sort(reg, nreg);
 	if (regions_select(reg, &nreg, min_area, o->max_per_class) == -1)
 		goto oom;
-	if ((regions = json_array()) == NULL)
+	/* Every labelled value has a class: a failure here is out of memory. */
+	if (labelclasses_add_regions(cl, ncl, reg, nreg) == -1 ||
+	    (regions = grounding_regions(reg, nreg, cl, ncl, lab->width, lab->height)) == NULL)
 		goto oom;
-	for (i = 0; i < nreg; i++) {
-		struct cls *c = NULL;
-
-		for (k = 0; k < ncl; k++)
-			if (cl[k].id == reg[i].class_id)
-				c = &cl[k];
-		if (c == NULL)
-			goto oom;	/* cannot happen: every labelled value has a class */
-		c->region_area += reg[i].area;
-		c->nregions++;
-		v = json_pack("{s:s, s:i, s:[o, o, o, o], s:I}", "label", c->name,
-		    "class_id", (int)c->id,
-		    "bbox", real4((double)reg[i].x0 / lab->width),
-		    real4((double)reg[i].y0 / lab->height),
-		    real4((double)(reg[i].x1 + 1) / lab->width),
-		    real4((double)(reg[i].y1 + 1) / lab->height),
-		    "area_px", (json_int_t)reg[i].area);
-		if (v == NULL || json_array_append_new(regions, v) == -1)
-			goto oom;
-	}
 
 	/* Caption: the classes with the most region area, as shares of the whole tile. */
-	if ((order = malloc((ncl ? ncl : 1) * sizeof *order)) == NULL)
+	if ((by_area = labelclasses_sorted(cl, ncl, LABELCLASSES_BY_REGION_AREA)) == NULL ||
+	    (caption = sentences_caption(&o->tp, by_area, ncl, (size_t)o->caption_classes,
+	    (double)lab->width * lab->height)) == NULL)
 		goto oom;
-	for (i = 0; i < ncl; i++)
-		order[i] = &cl[i];
-	qsort(order, ncl, sizeof *order, cmp_by_region_area);
-	if (nreg == 0) {
-		if ((caption = strdup(tpl_text(tp, TPL_CAPTION_EMPTY))) == NULL)
-			goto oom;
-	} else {
-		size_t n = 0;
-		char *list;
 
-		for (i = 0; i < ncl && n < (size_t)o->caption_classes && n < 64; i++) {
-			struct cls *c = order[i];
-
-			if (c->region_area == 0)
-				break;
-			snprintf(pct, sizeof pct, "%.1f", 100.0 * c->region_area /
-			    ((double)lab->width * lab->height));
-			snprintf(idbuf, sizeof idbuf, "%u", c->id);
-			items[n++] = tpl_expand(tpl_text(tp, TPL_CAPTION_CLASS),
-			    (const char *[]){ "name", c->name, "words", c->words, "id", idbuf,
-			    "percent", pct, NULL });
-		}
-		list = join_list(tp, items, n);
-		for (i = 0; i < n; i++)
-			free(items[i]);
-		if (list == NULL)
-			goto oom;
-		caption = tpl_expand(tpl_text(tp, TPL_CAPTION_ANSWER),
-		    (const char *[]){ "classes", list, NULL });
-		free(list);
-		if (caption == NULL)
-			goto oom;
-	}
-
-	/* Class fractions over valid pixels, by class id. */
-	qsort(order, ncl, sizeof *order, cmp_by_pixels);
-	if ((fractions = json_object()) == NULL)
+	if ((fractions = labelclasses_fractions(cl, ncl, valid)) == NULL ||
+	    (by_pixels = labelclasses_sorted(cl, ncl, LABELCLASSES_BY_PIXELS)) == NULL ||
+	    (rows = make_rows(o, caption, reg, nreg, cl, ncl, by_pixels, valid, lab->width,
+	    lab->height)) == NULL)
 		goto oom;
-	{
-		struct cls **byid = malloc((ncl ? ncl : 1) * sizeof *byid);
-		size_t a, b;
-
-		if (byid == NULL)
-			goto oom;
-		memcpy(byid, order, ncl * sizeof *byid);
-		/* ids are unique and few: insertion sort */
-		for (a = 1; a < ncl; a++)
-			for (b = a; b > 0 && byid[b - 1]->id > byid[b]->id; b--) {
-				struct cls *tmp = byid[b];
-				byid[b] = byid[b - 1];
-				byid[b - 1] = tmp;
-			}
-		for (a = 0; a < ncl; a++) {
-			snprintf(idbuf, sizeof idbuf, "%u", byid[a]->id);
-			if (json_object_set_new(fractions, idbuf,
-			    real4((double)byid[a]->pixels / valid)) == -1) {
-				free(byid);
-				goto oom;
-			}
-		}
-		free(byid);
-	}
-
-	/* Rows, in the original's order. */
-	if ((rows = json_array()) == NULL)
-		goto oom;
-	if (add_row(rows, "caption", reg, nreg, NULL, strdup(tpl_text(tp, TPL_CAPTION_PROMPT)),
-	    strdup(caption)) == -1)
-		goto oom;
-	if (o->grounding && nreg > 0 &&
-	    add_row(rows, "ground_all", reg, nreg, NULL,
-	    tpl_expand(tpl_text(tp, TPL_GROUND_PROMPT),
-	    (const char *[]){ "target", tpl_text(tp, TPL_GROUND_ALL_TARGET), NULL }),
-	    boxes_text(reg, nreg, cl, ncl, NULL, lab->width, lab->height)) == -1)
-		goto oom;
-	for (i = 0; o->per_class && i < ncl && i < (size_t)o->max_classes; i++) {
-		struct cls *c = order[i];
-		double frac = (double)c->pixels / valid;
-		char tag[160];
-		const char *cv[] = { "name", c->name, "words", c->words, "id", idbuf,
-		    "percent", pct, "layout", layout_words(tp, c->nregions), NULL };
-
-		if (frac < o->min_class_fraction)
-			continue;
-		snprintf(idbuf, sizeof idbuf, "%u", c->id);
-		snprintf(pct, sizeof pct, "%.1f", frac * 100);
-		snprintf(tag, sizeof tag, "classfocus_%s", c->slug);
-		if (add_row(rows, tag, reg, nreg, c, tpl_expand(tpl_text(tp, TPL_FOCUS_PROMPT), cv),
-		    tpl_expand(tpl_text(tp, TPL_FOCUS_ANSWER), cv)) == -1)
-			goto oom;
-		if (o->grounding && o->per_class_grounding && c->nregions > 0) {
-			char *target = tpl_expand(tpl_text(tp, TPL_GROUND_CLASS_TARGET), cv);
-			char *prompt = target == NULL ? NULL :
-			    tpl_expand(tpl_text(tp, TPL_GROUND_PROMPT),
-			    (const char *[]){ "target", target, NULL });
-
-			free(target);
-			snprintf(tag, sizeof tag, "ground_%s", c->slug);
-			if (add_row(rows, tag, reg, nreg, c, prompt,
-			    boxes_text(reg, nreg, cl, ncl, c, lab->width, lab->height)) == -1)
-				goto oom;
-		}
-	}
 
 	if (json_object_set_new(r->json, "regions", regions) == -1 ||
 	    json_object_set_new(r->json, "caption", json_string(caption)) == -1 ||
@@ -661,14 +293,12 @@ oom:
 	snprintf(why, whylen, "out of memory");
 	rc = -2;
 out:
-	for (i = 0; i < st->npresent; i++)
-		st->hist[st->present[i]] = 0;
-	st->npresent = 0;
 	json_decref(regions);
 	json_decref(fractions);
 	json_decref(rows);
 	free(caption);
-	free(order);
+	free(by_area);
+	free(by_pixels);
 	free(reg);
 	free(cl);
 	free(buf);

@@ -5,17 +5,18 @@
  * their overview row.  Resumable after a kill; --merge combines folders.
  * Writes nothing to stdout unless --pass-through.
  */
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dataset.h"
-#include "draw.h"
-#include "geo.h"
+#include "labelmask.h"
+#include "overlay.h"
 #include "pngenc.h"
 #include "rec.h"
+#include "safechars.h"
+#include "sftrow.h"
+#include "sidecar.h"
 #include "tool.h"
 
 static const char usage[] =
@@ -46,15 +47,27 @@ enum {
 	OPT_SYNC, OPT_TITLE, OPT_LICENSE
 };
 
+static struct option longopts[] = {
+	TOOL_LONGOPTS,
+	{ "output", required_argument, 0, 'o' },
+	{ "max-files-per-dir", required_argument, 0, OPT_MAX },
+	{ "write-bbox-overlays", no_argument, 0, OPT_OVERLAYS },
+	{ "write-masks", no_argument, 0, OPT_MASKS },
+	{ "resume", no_argument, 0, OPT_RESUME },
+	{ "merge", no_argument, 0, OPT_MERGE },
+	{ "pass-through", no_argument, 0, OPT_PASS },
+	{ "sync", no_argument, 0, OPT_SYNC },
+	{ "title", required_argument, 0, OPT_TITLE },
+	{ "license", required_argument, 0, OPT_LICENSE },
+	{ NULL, 0, 0, 0 }
+};
+
 struct ctx {
 	struct tool *t;
 	struct ds *d;
 	int overlays, masks, pass;
 	uint64_t skipped, written;
-	struct geo_xform *xf;
-	char xf_crs[64];
-	int xf_bad;
-	uint32_t *hist;		/* 65536 counters for label pixel counts */
+	struct sidecar *sc;
 };
 
 static void
@@ -70,27 +83,7 @@ on_note(void *arg, const char *msg)
 static int
 safe_name(const char *s)
 {
-	size_t n = s ? strlen(s) : 0;
-
-	if (n == 0 || n > 160 || s[0] == '.')
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' || *s == '-'))
-			return 0;
-	return 1;
-}
-
-/* A URL without its query string: signed URLs must not reach the dataset. */
-static json_t *
-strip_query(json_t *v)
-{
-	const char *s = json_string_value(v), *q;
-
-	if (s == NULL)
-		return v ? json_deep_copy(v) : json_null();
-	q = strchr(s, '?');
-	return q ? json_stringn(s, (size_t)(q - s)) : json_string(s);
+	return s != NULL && strlen(s) <= 160 && s[0] != '.' && safechars_only(s);
 }
 
 /* Band order for RGB: the planes named red, green, blue (or B04, B03, B02). */
@@ -136,288 +129,80 @@ to_rgb(const struct raster *ra)
 	return out;
 }
 
-static int
-encode(int w, int h, enum pngenc_kind kind, int depth, const void *px,
-    const unsigned char (*pal)[3], int npal, struct ds_file *f, char *why, size_t whylen)
-{
-	struct pngenc_image im = { w, h, kind, depth, px, pal, npal };
-	unsigned char *buf;
-	size_t len;
-
-	if (pngenc_encode(&im, &buf, &len, why, whylen))
-		return -1;
-	f->data = buf;
-	f->len = len;
-	return 0;
-}
-
-/* The colour of class id: the class table's colour, else from the SHA-256 of its name. */
-static void
-class_color(json_t *classes, long id, const char *name, unsigned char c[3])
-{
-	json_t *cl;
-	size_t i;
-	char buf[64];
-
-	json_array_foreach(classes, i, cl)
-		if (json_integer_value(json_object_get(cl, "id")) == id &&
-		    json_is_integer(json_object_get(cl, "id"))) {
-			if (draw_color_hex(json_string_value(json_object_get(cl, "color")), c) == 0)
-				return;
-			if (name == NULL)
-				name = json_string_value(json_object_get(cl, "name"));
-			break;
-		}
-	if (name == NULL) {
-		snprintf(buf, sizeof buf, "class %ld", id);
-		name = buf;
-	}
-	draw_color_hash(name, c);
-}
-
 /*
- * Mask PNG of the label: uint8 labels keep their values as palette indices;
- * uint16 ones too when every class id of the table is below 255 (nodata
- * becomes 255), else index k is the k-th class of the table (254: a value
- * not in it) and mask_classes lists the ids.
+ * The item's ids and rows, and its image as PNG (RGB, or gray for one band);
+ * *rgb keeps the interleaved pixels for the overlays.  0 ok, -1 the image
+ * would not encode, -2 out of memory (why set).
  */
 static int
-make_mask(const struct raster *lab, json_t *classes, struct ds_file *f, json_t **mask_classes,
-    char *why, size_t whylen)
+start_item(struct ds_item *it, enum ds_kind kind, const char *id, const char *poi,
+    const char *base, json_t *rows, const struct raster *img, unsigned char **rgb, char *why,
+    size_t whylen)
 {
-	size_t n = raster_plane(lab), i;
-	unsigned char pal[256][3], *idx, *lut;
-	long nod = lab->has_nodata ? (long)lab->nodata : -1;
-	int identity = 1, rc;
-	json_t *cl;
+	struct pngenc_image im = { img->width, img->height, PNGENC_RGB, 8, NULL, NULL, 0 };
+	unsigned char *png;
 
-	*mask_classes = NULL;
-	if (lab->dtype == DT_UINT16)
-		json_array_foreach(classes, i, cl)
-			if (json_integer_value(json_object_get(cl, "id")) >= 255)
-				identity = 0;
-	if (!identity && json_array_size(classes) > 254) {
-		/* Too many classes for a palette: the raw ids as 16-bit gray. */
-		return encode(lab->width, lab->height, PNGENC_GRAY, 16, lab->data, NULL, 0, f, why,
-		    whylen);
+	memset(it, 0, sizeof *it);
+	it->kind = kind;
+	it->id = id;
+	it->poi_id = poi;
+	it->base_poi_id = base;
+	it->rows = rows;
+	it->image_ref = SFTROW_IMAGE;
+	if ((*rgb = to_rgb(img)) == NULL)
+		return snprintf(why, whylen, "out of memory"), -2;
+	im.pixels = *rgb;
+	if (img->nbands != 3) {
+		im.kind = PNGENC_GRAY;
+		im.pixels = img->data;
 	}
-	if ((idx = malloc(n ? n : 1)) == NULL)
-		return snprintf(why, whylen, "out of memory"), -1;
-	memset(pal, 0, sizeof pal);
-	if (identity) {
-		for (i = 0; i < n; i++) {
-			long v = (long)raster_get(lab, 0, i);
-			idx[i] = v == nod ? (lab->dtype == DT_UINT8 ? (unsigned char)v : 255) :
-			    v > 254 && lab->dtype == DT_UINT16 ? 254 : (unsigned char)v;
-		}
-		for (int v = 0; v < 256; v++)
-			if (v != (lab->dtype == DT_UINT8 ? nod : 255))
-				class_color(classes, v, NULL, pal[v]);
-	} else {
-		*mask_classes = json_array();
-		json_array_foreach(classes, i, cl) {
-			json_array_append(*mask_classes, json_object_get(cl, "id"));
-			class_color(classes, (long)json_integer_value(json_object_get(cl, "id")), NULL,
-			    pal[i]);
-		}
-		class_color(NULL, -1, "other", pal[254]);
-		/* uint16 values to indices through a table: one lookup per pixel. */
-		if ((lut = malloc(65536)) == NULL) {
-			free(idx);
-			return snprintf(why, whylen, "out of memory"), -1;
-		}
-		memset(lut, 254, 65536);
-		for (i = json_array_size(classes); i-- > 0; ) {
-			json_int_t id = json_integer_value(json_object_get(json_array_get(classes, i),
-			    "id"));
-			if (id >= 0 && id < 65536)
-				lut[id] = (unsigned char)i;	/* the first entry of an id wins */
-		}
-		if (nod >= 0 && nod < 65536)
-			lut[nod] = 255;
-		for (size_t p = 0; p < n; p++)
-			idx[p] = lut[((const uint16_t *)lab->data)[p]];
-		free(lut);
-	}
-	rc = encode(lab->width, lab->height, PNGENC_PALETTE, 8, idx,
-	    (const unsigned char (*)[3])pal, 256, f, why, whylen);
-	free(idx);
-	return rc;
+	if (pngenc_encode(&im, &png, &it->image.len, why, whylen))
+		return -1;
+	it->image.data = png;
+	return 0;
 }
 
-/* Valid label pixels per class value, keys in increasing order. */
-static json_t *
-pixel_counts(struct ctx *c, const struct raster *lab)
-{
-	size_t n = raster_plane(lab);
-	json_t *px = json_object();
-	char key[16];
-
-	memset(c->hist, 0, 65536 * sizeof *c->hist);
-	for (size_t i = 0; i < n; i++) {
-		unsigned v = (unsigned)raster_get(lab, 0, i);
-		if (!(lab->has_nodata && (double)v == lab->nodata))
-			c->hist[v & 0xffff]++;
-	}
-	for (unsigned v = 0; v < 65536; v++)
-		if (c->hist[v]) {
-			snprintf(key, sizeof key, "%u", v);
-			json_object_set_new(px, key, json_integer(c->hist[v]));
-		}
-	return px;
-}
-
-/* WGS 84 bounds of the tile's grid, edges densified; NULL when unknown. */
-static json_t *
-bbox_wgs84(struct ctx *c, const struct rec *r)
-{
-	enum { N = 9 };
-	double xs[4 * N], ys[4 * N], b[4] = { INFINITY, INFINITY, -INFINITY, -INFINITY };
-	char err[256];
-	int k = 0;
-
-	if (!r->has_grid)
-		return json_null();
-	if (c->xf == NULL || strcmp(c->xf_crs, r->grid.crs) != 0) {
-		geo_xform_free(c->xf);
-		snprintf(c->xf_crs, sizeof c->xf_crs, "%s", r->grid.crs);
-		c->xf = geo_xform_new(r->grid.crs, "EPSG:4326", err, sizeof err);
-	}
-	if (c->xf == NULL)
-		return json_null();
-	for (int i = 0; i < N; i++) {
-		double f = (double)i / (N - 1);
-		double w = r->grid.width, h = r->grid.height;
-		geo_apply(r->grid.t, f * w, 0, &xs[k], &ys[k]), k++;
-		geo_apply(r->grid.t, f * w, h, &xs[k], &ys[k]), k++;
-		geo_apply(r->grid.t, 0, f * h, &xs[k], &ys[k]), k++;
-		geo_apply(r->grid.t, w, f * h, &xs[k], &ys[k]), k++;
-	}
-	if (geo_xform_points(c->xf, xs, ys, (size_t)k, err, sizeof err))
-		return json_null();
-	for (int i = 0; i < k; i++) {
-		b[0] = fmin(b[0], xs[i]);
-		b[1] = fmin(b[1], ys[i]);
-		b[2] = fmax(b[2], xs[i]);
-		b[3] = fmax(b[3], ys[i]);
-	}
-	/* 1e-7 degrees is about a centimetre: more digits are noise. */
-	for (int i = 0; i < 4; i++)
-		b[i] = round(b[i] * 1e7) / 1e7;
-	return json_pack("[f, f, f, f]", b[0], b[1], b[2], b[3]);
-}
-
-static json_t *
-get_or_null(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return v ? json_deep_copy(v) : json_null();
-}
-
-/* Scene facts worth keeping: no hrefs, no signed URLs. */
-static json_t *
-scene_meta(json_t *scene)
-{
-	static const char *keys[] = { "id", "collection", "datetime", "cloud_cover", "platform",
-	    "crs", "mgrs", "processing_baseline", "boa_offset_applied" };
-	json_t *o;
-
-	if (!json_is_object(scene))
-		return json_null();
-	o = json_object();
-	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-		if (json_object_get(scene, keys[i]))
-			json_object_set(o, keys[i], json_object_get(scene, keys[i]));
-	return o;
-}
-
-/* The assets behind the image bands, hrefs cut at their query string. */
-static json_t *
-asset_meta(json_t *scene, const struct raster *img)
-{
-	json_t *assets = json_object_get(scene, "assets"), *o = json_object(), *a, *copy;
-
-	for (int b = 0; b < img->nbands; b++) {
-		const char *name = json_string_value(json_array_get(img->bands, (size_t)b));
-		if (name == NULL || !json_is_object(a = json_object_get(assets, name)))
-			continue;
-		copy = json_deep_copy(a);
-		if (json_object_get(copy, "href"))
-			json_object_set_new(copy, "href", strip_query(json_object_get(copy, "href")));
-		json_object_set_new(o, name, copy);
-	}
-	if (json_object_size(o) == 0) {
-		json_decref(o);
-		return json_null();
-	}
-	return o;
-}
-
-/* Check rows: objects with a messages array, optional tag string and boxes of ints. */
+/* Each row's boxes drawn on the tile, for overlays/: the item owns the PNGs. */
 static int
-check_rows(json_t *rows, size_t nregions, char *why, size_t whylen)
+add_overlays(struct ds_item *it, const unsigned char *rgb, const struct raster *img,
+    json_t *regions, json_t *classes, char *why, size_t whylen)
 {
-	json_t *row, *b, *boxes;
-	size_t i, j;
+	size_t nrows = json_array_size(it->rows), i;
+	struct ds_file *ov;
+	const char **tags;
+	unsigned char *png;
+	json_t *row;
 
-	if (rows && !json_is_array(rows))
-		return snprintf(why, whylen, "rows: not an array"), -1;
-	json_array_foreach(rows, i, row) {
-		if (!json_is_object(row) || !json_is_array(json_object_get(row, "messages")))
-			return snprintf(why, whylen, "rows[%zu]: no messages array", i), -1;
-		if (json_object_get(row, "tag") && !json_is_string(json_object_get(row, "tag")))
-			return snprintf(why, whylen, "rows[%zu].tag: not a string", i), -1;
-		boxes = json_object_get(row, "boxes");
-		if (boxes && !json_is_array(boxes))
-			return snprintf(why, whylen, "rows[%zu].boxes: not an array", i), -1;
-		json_array_foreach(boxes, j, b)
-			if (!json_is_integer(b) || json_integer_value(b) < 0 ||
-			    (size_t)json_integer_value(b) >= nregions)
-				return snprintf(why, whylen, "rows[%zu].boxes[%zu]: not a region index "
-				    "(%zu regions)", i, j, nregions), -1;
+	if ((ov = calloc(nrows, sizeof *ov)) == NULL)
+		return snprintf(why, whylen, "out of memory"), -2;
+	if ((tags = calloc(nrows, sizeof *tags)) == NULL) {
+		free(ov);
+		return snprintf(why, whylen, "out of memory"), -2;
+	}
+	it->noverlays = nrows;
+	it->overlays = ov;
+	it->tags = tags;
+	json_array_foreach(it->rows, i, row) {
+		tags[i] = json_string_value(json_object_get(row, "tag"));
+		if (overlay_png(rgb, img->width, img->height, row, regions, classes, &png,
+		    &ov[i].len, why, whylen))
+			return -1;
+		ov[i].data = png;
 	}
 	return 0;
 }
 
-/* The row's boxes drawn 2 px wide on a copy of the tile. */
-static int
-overlay(const unsigned char *rgb, int w, int h, json_t *row, json_t *regions, json_t *classes,
-    struct ds_file *f, char *why, size_t whylen)
+static void
+free_item(struct ds_item *it)
 {
-	unsigned char *im = malloc((size_t)w * (size_t)h * 3), col[3];
-	json_t *b;
-	size_t j;
-	int rc;
-
-	if (im == NULL)
-		return snprintf(why, whylen, "out of memory"), -1;
-	memcpy(im, rgb, (size_t)w * (size_t)h * 3);
-	json_array_foreach(json_object_get(row, "boxes"), j, b) {
-		json_t *reg = json_array_get(regions, (size_t)json_integer_value(b));
-		json_t *bb = json_object_get(reg, "bbox");
-		double nb[4];
-		int px[4];
-		for (int k = 0; k < 4; k++)
-			nb[k] = json_number_value(json_array_get(bb, (size_t)k));
-		if (json_array_size(bb) != 4 || draw_box_pixels(nb, w, h, px)) {
-			free(im);
-			return snprintf(why, whylen, "regions[%lld].bbox: not a box in 0..1",
-			    (long long)json_integer_value(b)), -1;
-		}
-		class_color(classes, (long)json_integer_value(json_object_get(reg, "class_id")),
-		    json_string_value(json_object_get(reg, "label")), col);
-		draw_box(im, w, h, px[0], px[1], px[2], px[3], 2, col);
-	}
-	rc = encode(w, h, PNGENC_RGB, 8, im, NULL, 0, f, why, whylen);
-	free(im);
-	return rc;
-}
-
-static json_t *
-num_or_null(json_t *v)
-{
-	return json_is_number(v) ? json_incref(v) : json_null();
+	free((void *)it->image.data);
+	free((void *)it->mask.data);
+	for (size_t i = 0; i < it->noverlays; i++)
+		free((void *)it->overlays[i].data);
+	free((void *)it->overlays);
+	free((void *)it->tags);
+	json_decref(it->sidecar);
+	json_decref(it->px);
 }
 
 /*
@@ -432,19 +217,13 @@ do_tile(struct ctx *c, struct rec *r, const char *poi, const char *base, char *w
 	const char *stem = json_string_value(json_object_get(tile, "stem"));
 	json_t *rows = json_object_get(r->json, "rows");
 	json_t *regions = json_object_get(r->json, "regions");
-	json_t *lc = json_object_get(r->json, "landcover");
-	json_t *classes = json_object_get(lc, "classes");
-	json_t *scene = json_object_get(r->json, "scene");
-	json_t *side = NULL, *srows, *row, *px = NULL, *mask_classes = NULL, *lmeta;
+	json_t *classes = json_object_get(json_object_get(r->json, "landcover"), "classes");
+	json_t *mask_classes = NULL;
 	struct raster *img, *lab;
 	struct ds_item it;
-	struct ds_file *ov = NULL;
-	const char **tags = NULL;
-	unsigned char *rgb = NULL;
-	size_t nrows, i;
-	int rc = -1;
+	unsigned char *rgb = NULL, *png;
+	int rc;
 
-	memset(&it, 0, sizeof it);
 	if (!json_is_object(tile) || !safe_name(stem))
 		return snprintf(why, whylen, "tile.stem: missing or not a safe file name (letters, "
 		    "digits, '.', '_', '-'; at most 160)"), -1;
@@ -470,119 +249,31 @@ do_tile(struct ctx *c, struct rec *r, const char *poi, const char *base, char *w
 		return snprintf(why, whylen, "regions: not an array"), -1;
 	if (classes && !json_is_array(classes))
 		return snprintf(why, whylen, "landcover.classes: not an array"), -1;
-	if (check_rows(rows, json_array_size(regions), why, whylen))
+	if (sftrow_check(rows, json_array_size(regions), why, whylen))
 		return -1;
-	nrows = json_array_size(rows);
 
-	it.kind = DS_TILE;
-	it.id = stem;
-	it.poi_id = poi;
-	it.base_poi_id = base;
-	it.rows = rows;
-	it.image_ref = "{image}";
+	rc = start_item(&it, DS_TILE, stem, poi, base, rows, img, &rgb, why, whylen);
 	it.classes = classes;
-	if ((rgb = to_rgb(img)) == NULL)
-		goto oom;
-	if (img->nbands == 3 ? encode(img->width, img->height, PNGENC_RGB, 8, rgb, NULL, 0,
-	    &it.image, why, whylen) : encode(img->width, img->height, PNGENC_GRAY, 8, img->data,
-	    NULL, 0, &it.image, why, whylen))
-		goto out;
-	if (lab) {
-		px = pixel_counts(c, lab);
-		it.px = px;
-		if (c->masks && make_mask(lab, classes, &it.mask, &mask_classes, why, whylen))
-			goto out;
-	}
-	if (c->overlays && nrows) {
-		if ((ov = calloc(nrows, sizeof *ov)) == NULL ||
-		    (tags = calloc(nrows, sizeof *tags)) == NULL)
-			goto oom;
-		it.noverlays = nrows;
-		it.overlays = ov;
-		it.tags = tags;
-		json_array_foreach(rows, i, row) {
-			tags[i] = json_string_value(json_object_get(row, "tag"));
-			if (overlay(rgb, img->width, img->height, row, regions, classes, &ov[i], why,
-			    whylen))
-				goto out;
+	if (rc == 0 && lab) {
+		it.px = sidecar_class_pixels(c->sc, lab);
+		if (c->masks) {
+			rc = labelmask_png(lab, classes, &png, &it.mask.len, &mask_classes, why,
+			    whylen);
+			it.mask.data = rc ? NULL : png;
 		}
 	}
-
-	/* The sidecar: the original's fields, ours added; paths filled in by ds_commit. */
-	srows = json_array();
-	json_array_foreach(rows, i, row)
-		json_array_append_new(srows, json_pack("{s:O?, s:O?, s:n}", "tag",
-		    json_object_get(row, "tag"), "boxes", json_object_get(row, "boxes"),
-		    "overlay"));
-	lmeta = json_null();
-	if (lab) {
-		lmeta = json_pack("{s:o, s:s?, s:[i, i], s:s, s:o, s:O}",
-		    "source", strip_query(json_object_get(lc, "source")),
-		    "crs", r->has_grid ? r->grid.crs : NULL, "shape", lab->height, lab->width,
-		    "dtype", dtype_name(lab->dtype),
-		    "nodata", !lab->has_nodata ? json_null() : lab->nodata == floor(lab->nodata) ?
-		    json_integer((json_int_t)lab->nodata) : json_real(lab->nodata),
-		    "class_pixels", px);
-		if (mask_classes)
-			json_object_set_new(lmeta, "mask_classes", mask_classes);
-		mask_classes = NULL;
+	if (rc == 0 && c->overlays && json_array_size(rows))
+		rc = add_overlays(&it, rgb, img, regions, classes, why, whylen);
+	if (rc == 0) {
+		it.sidecar = sidecar_tile(c->sc, r, img, lab, it.px, mask_classes, base);
+		/* ds_commit: 0 written, 1 there already, -1 I/O: fatal. */
+		rc = ds_commit(c->d, &it, why, whylen);
+		if (rc < 0)
+			rc = -2;
 	}
-	side = json_object();
-	json_object_set(side, "poi_id", json_object_get(r->json, "poi_id"));
-	json_object_set_new(side, "base_poi_id", json_string(base));
-	json_object_set_new(side, "tile_stem", json_string(stem));
-	json_object_set_new(side, "tile_index", get_or_null(tile, "index"));
-	json_object_set_new(side, "split", json_string(ds_split(base)));
-	json_object_set_new(side, "image", json_null());
-	json_object_set_new(side, "mask", json_null());
-	json_object_set_new(side, "latitude", num_or_null(json_object_get(r->json, "lat")));
-	json_object_set_new(side, "longitude", num_or_null(json_object_get(r->json, "lon")));
-	json_object_set_new(side, "bbox_wgs84", bbox_wgs84(c, r));
-	json_object_set_new(side, "stac_item_id", get_or_null(scene, "id"));
-	json_object_set_new(side, "scene", scene_meta(scene));
-	json_object_set_new(side, "stac_rgb_meta", asset_meta(scene, img));
-	json_object_set_new(side, "land_cover_label_meta", lmeta);
-	json_object_set_new(side, "grid", r->has_grid ? json_pack("{s:s, s:i, s:i, s:[f,f,f,f,f,f]}",
-	    "crs", r->grid.crs, "width", r->grid.width, "height", r->grid.height, "transform",
-	    r->grid.t[0], r->grid.t[1], r->grid.t[2], r->grid.t[3], r->grid.t[4], r->grid.t[5]) :
-	    json_null());
-	json_object_set_new(side, "native_tile", get_or_null(tile, "size"));
-	json_object_set_new(side, "output_size", get_or_null(tile, "out"));
-	json_object_set_new(side, "tile_origin_native", get_or_null(tile, "origin"));
-	json_object_set_new(side, "image_augmentation", get_or_null(tile, "aug"));
-	json_object_set_new(side, "valid_fraction", get_or_null(tile, "valid_fraction"));
-	json_object_set_new(side, "stretch", get_or_null(r->json, "stretch"));
-	json_object_set_new(side, "caption", get_or_null(r->json, "caption"));
-	json_object_set_new(side, "regions", regions ? json_deep_copy(regions) : json_array());
-	json_object_set_new(side, "class_fractions", get_or_null(r->json, "class_fractions"));
-	json_object_set_new(side, "rows", srows);
-	it.sidecar = side;
-
-	switch (ds_commit(c->d, &it, why, whylen)) {
-	case 0:
-		rc = 0;
-		break;
-	case 1:
-		rc = 1;
-		break;
-	default:
-		rc = -2;
-	}
-	goto out;
-oom:
-	snprintf(why, whylen, "out of memory");
-	rc = -2;
-out:
 	free(rgb);
-	free((void *)it.image.data);
-	free((void *)it.mask.data);
-	for (i = 0; ov && i < it.noverlays; i++)
-		free((void *)ov[i].data);
-	free(ov);
-	free(tags);
-	json_decref(side);
-	json_decref(px);
 	json_decref(mask_classes);
+	free_item(&it);
 	return rc;
 }
 
@@ -605,23 +296,13 @@ do_still(struct ctx *c, struct rec *r, const char *poi, const char *base, char *
 	if (st->dtype != DT_UINT8 || st->nbands != 3)
 		return snprintf(why, whylen, "still: %d bands of %s, want 3 of uint8 (RGB)",
 		    st->nbands, dtype_name(st->dtype)), -1;
-	if (check_rows(rows, 0, why, whylen))
+	if (sftrow_check(rows, 0, why, whylen))
 		return -1;
-	memset(&it, 0, sizeof it);
-	it.kind = DS_STILL;
-	it.id = poi;
-	it.poi_id = poi;
-	it.base_poi_id = base;
-	it.rows = rows;
-	it.image_ref = "{image}";
-	if ((rgb = to_rgb(st)) == NULL)
-		return snprintf(why, whylen, "out of memory"), -2;
-	rc = encode(st->width, st->height, PNGENC_RGB, 8, rgb, NULL, 0, &it.image, why, whylen);
+	rc = start_item(&it, DS_STILL, poi, poi, base, rows, st, &rgb, why, whylen);
 	free(rgb);
-	if (rc)
-		return -2;
-	rc = ds_commit(c->d, &it, why, whylen);
-	free((void *)it.image.data);
+	if (rc == 0)
+		rc = ds_commit(c->d, &it, why, whylen);
+	free_item(&it);
 	return rc < 0 ? -2 : rc;
 }
 
@@ -666,20 +347,6 @@ next_record(struct tool *t, struct rec *r, char *why, size_t whylen)
 int
 main(int argc, char **argv)
 {
-	static struct option longopts[] = {
-		TOOL_LONGOPTS,
-		{ "output", required_argument, 0, 'o' },
-		{ "max-files-per-dir", required_argument, 0, OPT_MAX },
-		{ "write-bbox-overlays", no_argument, 0, OPT_OVERLAYS },
-		{ "write-masks", no_argument, 0, OPT_MASKS },
-		{ "resume", no_argument, 0, OPT_RESUME },
-		{ "merge", no_argument, 0, OPT_MERGE },
-		{ "pass-through", no_argument, 0, OPT_PASS },
-		{ "sync", no_argument, 0, OPT_SYNC },
-		{ "title", required_argument, 0, OPT_TITLE },
-		{ "license", required_argument, 0, OPT_LICENSE },
-		{ NULL, 0, 0, 0 }
-	};
 	struct tool t;
 	struct ctx c;
 	struct ds_opts o;
@@ -761,7 +428,7 @@ main(int argc, char **argv)
 				tool_warn(&t, "%s: %ld items merged", argv[i], n);
 		}
 	} else {
-		if ((c.hist = malloc(65536 * sizeof *c.hist)) == NULL)
+		if ((c.sc = sidecar_new()) == NULL)
 			tool_fatal(&t, "out of memory");
 		while ((st = next_record(&t, &r, why, sizeof why)) != REC_EOF) {
 			if (st == REC_FATAL) {
@@ -797,8 +464,7 @@ main(int argc, char **argv)
 			else
 				rec_free(&r);
 		}
-		free(c.hist);
-		geo_xform_free(c.xf);
+		sidecar_free(c.sc);
 		if (c.skipped && !t.quiet)
 			tool_warn(&t, "%llu records already in %s were skipped",
 			    (unsigned long long)c.skipped, o.dir);

@@ -2,32 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <png.h>
-
 #include "card.h"
 #include "dataset.h"
 #include "draw.h"
 #include "pngenc.h"
 #include "unit.h"
-
-/* Decode buf with libpng's simplified API into 8-bit RGB, or -1. */
-static int
-decode_rgb(const unsigned char *buf, size_t len, int *w, int *h, unsigned char **out)
-{
-	png_image im;
-
-	memset(&im, 0, sizeof im);
-	im.version = PNG_IMAGE_VERSION;
-	if (!png_image_begin_read_from_memory(&im, buf, len))
-		return -1;
-	im.format = PNG_FORMAT_RGB;
-	*w = (int)im.width;
-	*h = (int)im.height;
-	*out = malloc(PNG_IMAGE_SIZE(im));
-	if (*out == NULL || !png_image_finish_read(&im, NULL, *out, 0, NULL))
-		return -1;
-	return 0;
-}
+#include "unitpng.h"
 
 int
 main(void)
@@ -46,7 +26,7 @@ main(void)
 	struct pngenc_image im = { W, H, PNGENC_RGB, 8, rgb, NULL, 0 };
 	CHECK(pngenc_encode(&im, &buf, &len, err, sizeof err) == 0, "encode RGB %dx%d", W, H);
 	CHECK(len > 8 && memcmp(buf, "\x89PNG\r\n\x1a\n", 8) == 0, "PNG signature");
-	CHECK(decode_rgb(buf, len, &w, &h, &dec) == 0 && w == W && h == H &&
+	CHECK(unit_png_rgb(buf, len, &w, &h, &dec) == 0 && w == W && h == H &&
 	    memcmp(dec, rgb, sizeof rgb) == 0, "libpng reads back the same RGB pixels");
 	free(dec);
 	CHECK(pngenc_encode(&im, &buf2, &len2, err, sizeof err) == 0 && len2 == len &&
@@ -72,7 +52,7 @@ main(void)
 	}
 	struct pngenc_image gi = { W, H, PNGENC_GRAY, 8, gray, NULL, 0 };
 	CHECK(pngenc_encode(&gi, &buf, &len, err, sizeof err) == 0 &&
-	    decode_rgb(buf, len, &w, &h, &dec) == 0 && dec[3 * 5] == 5 && dec[3 * 5 + 2] == 5,
+	    unit_png_rgb(buf, len, &w, &h, &dec) == 0 && dec[3 * 5] == 5 && dec[3 * 5 + 2] == 5,
 	    "gray 8-bit round trip");
 	free(buf);
 	free(dec);
@@ -85,7 +65,7 @@ main(void)
 	struct pngenc_image pi = { W, H, PNGENC_PALETTE, 8, gray, (const unsigned char (*)[3])pal,
 	    256 };
 	CHECK(pngenc_encode(&pi, &buf, &len, err, sizeof err) == 0 && buf[25] == 3 &&
-	    decode_rgb(buf, len, &w, &h, &dec) == 0 && dec[3 * 9] == 9 && dec[3 * 9 + 1] == 246 &&
+	    unit_png_rgb(buf, len, &w, &h, &dec) == 0 && dec[3 * 9] == 9 && dec[3 * 9 + 1] == 246 &&
 	    dec[3 * 9 + 2] == 7, "palette PNG: colour type 3, index 9 -> palette[9]");
 	free(buf);
 	free(dec);
@@ -137,6 +117,28 @@ main(void)
 	draw_color_hash("water", c);
 	CHECK(c[0] == 75 && c[1] == 112 && c[2] == 142, "hash colour of water %d,%d,%d", c[0],
 	    c[1], c[2]);
+
+	/* A class's colour: the table's, else the hash of a name (given, the table's, made up). */
+	{
+		json_t *tab = json_loads("[{\"id\":3,\"name\":\"water\"},{\"id\":10,\"name\":"
+		    "\"trees\",\"color\":\"006400\"},{\"id\":11,\"color\":\"bad\"}]", 0, NULL);
+		unsigned char want[3];
+
+		draw_class_color(tab, 10, "ignored", c);
+		CHECK(c[0] == 0 && c[1] == 0x64 && c[2] == 0, "class colour from the table");
+		draw_class_color(tab, 3, NULL, c);
+		CHECK(c[0] == 75 && c[1] == 112 && c[2] == 142, "no colour: the hash of its name");
+		draw_class_color(tab, 3, "lake", c);
+		draw_color_hash("lake", want);
+		CHECK(memcmp(c, want, 3) == 0, "a given name before the table's");
+		draw_class_color(tab, 11, NULL, c);
+		draw_color_hash("class 11", want);
+		CHECK(memcmp(c, want, 3) == 0, "a bad colour and no name: the hash of \"class 11\"");
+		draw_class_color(NULL, 7, NULL, c);
+		draw_color_hash("class 7", want);
+		CHECK(memcmp(c, want, 3) == 0, "no table: the hash of \"class 7\"");
+		json_decref(tab);
+	}
 
 	/* Splits: int(sha256(id)[:16], 16) % 10, checked against Python's hashlib. */
 	CHECK(strcmp(ds_split("poi_000000"), "train") == 0, "poi_000000 -> train");

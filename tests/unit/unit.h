@@ -3,7 +3,10 @@
 #define UNIT_H
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <math.h>
+
+#include <jansson.h>
 
 static int unit_failed;
 
@@ -29,6 +32,26 @@ unit_fixture(const char *rel)
 
 	snprintf(path, sizeof path, "%s/%s", fx ? fx : "../shared/fixtures", rel);
 	return path;
+}
+
+/* s (malloc'd, NULL for a failed call) is want: freed, and both shown when not. */
+static inline int
+unit_text_is(char *s, const char *want)
+{
+	int ok = s != NULL && strcmp(s, want) == 0;
+
+	if (!ok)
+		printf("#   got  %s\n#   want %s\n", s ? s : "(null)", want);
+	free(s);
+	return ok;
+}
+
+/* j dumped as records are (compact, reals to 15 digits) is want. */
+static inline int
+unit_json_is(const json_t *j, const char *want)
+{
+	return unit_text_is(j ? json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT |
+	    JSON_REAL_PRECISION(15)) : NULL, want);
 }
 
 #define UNIT_DONE() return unit_failed
