@@ -11,12 +11,12 @@
 #include <getopt.h>
 #include <math.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cog.h"
+#include "errbuf.h"
 #include "geo.h"
 #include "http.h"
 #include "pcsign.h"
@@ -93,9 +93,8 @@ static size_t nxf;
 /* One record in flight. */
 struct job {
 	struct rec r;
-	int bad;
+	struct failure fail;	/* the first reason it is rejected */
 	int opened;		/* has entries in the batch's open and window arrays */
-	char why[600];
 	double lon, lat;
 	size_t nassets;
 	const char *name[MAX_ASSETS + 1];	/* image assets, then scl */
@@ -113,22 +112,6 @@ struct job {
 	const char *collection, *sas_url;	/* for that token */
 	char *href[MAX_ASSETS + 1];	/* signed hrefs (secret: never printed) */
 };
-
-static void
-job_fail(struct job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-job_fail(struct job *j, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (j->bad)
-		return;
-	j->bad = 1;
-	va_start(ap, fmt);
-	vsnprintf(j->why, sizeof j->why, fmt, ap);
-	va_end(ap);
-}
 
 static struct geo_xform *
 xform_to(int epsg, char *err, size_t errlen)
@@ -185,7 +168,7 @@ sign_start(struct job *j, json_t *scene)
 	if (!json_is_object(scene))
 		return;
 	if (by != NULL && strcmp(by, "planetary-computer") != 0 && !O.sign) {
-		job_fail(j, "scene: signed by '%s': only planetary-computer is known", by);
+		failure_set(&j->fail, "scene: signed by '%s': only planetary-computer is known", by);
 		return;
 	}
 	if (!O.sign && by == NULL)
@@ -209,7 +192,7 @@ sign_start(struct job *j, json_t *scene)
 	su = json_string_value(json_object_get(mark, "sas_url"));
 	if (j->sas_url == NULL && su != NULL) {
 		if (!http_is_remote(su))
-			job_fail(j, "scene: signed.sas_url: expected an http(s) URL");
+			failure_set(&j->fail, "scene: signed.sas_url: expected an http(s) URL");
 		j->sas_url = su;
 	}
 }
@@ -225,17 +208,17 @@ job_start(struct job *j)
 	/* Before anything can reject the record: its old token must not reach the rejects. */
 	sign_start(j, scene);
 	if (!json_is_number(lon) || !json_is_number(lat)) {
-		job_fail(j, "lon/lat: missing or not numbers");
+		failure_set(&j->fail, "lon/lat: missing or not numbers");
 		return;
 	}
 	j->lon = json_number_value(lon);
 	j->lat = json_number_value(lat);
 	if (!isfinite(j->lon) || !isfinite(j->lat) || fabs(j->lon) > 180 || fabs(j->lat) > 90) {
-		job_fail(j, "lon/lat: (%g, %g) out of range", j->lon, j->lat);
+		failure_set(&j->fail, "lon/lat: (%g, %g) out of range", j->lon, j->lat);
 		return;
 	}
 	if (!json_is_object(scene) || !json_is_object(assets = json_object_get(scene, "assets"))) {
-		job_fail(j, "scene: missing, or without assets");
+		failure_set(&j->fail, "scene: missing, or without assets");
 		return;
 	}
 	j->nassets = O.visual ? 1 : O.nassets;
@@ -244,7 +227,7 @@ job_start(struct job *j)
 		json_t *a = json_object_get(assets, name), *nd;
 		j->name[i] = name;
 		if (!json_is_object(a) || !json_is_string(json_object_get(a, "href"))) {
-			job_fail(j, "scene: no asset '%s' with an href", name);
+			failure_set(&j->fail, "scene: no asset '%s' with an href", name);
 			return;
 		}
 		if ((nd = json_object_get(a, "nodata")) && json_is_number(nd)) {
@@ -288,39 +271,39 @@ job_plan(struct job *j, struct cog_open *op, struct cog_win *w)
 
 	for (i = 0; i < j->nassets + (size_t)O.scl; i++)
 		if (!op[j->open0 + i].cog) {
-			job_fail(j, "asset %s: %s", j->name[i], op[j->open0 + i].error);
+			failure_set(&j->fail, "asset %s: %s", j->name[i], op[j->open0 + i].error);
 			return;
 		}
 	if (!c0->has_georef || c0->epsg == 0) {
-		job_fail(j, "asset %s: no georeference or no EPSG code in the GeoTIFF keys",
+		failure_set(&j->fail, "asset %s: no georeference or no EPSG code in the GeoTIFF keys",
 		    j->name[0]);
 		return;
 	}
 	declared = declared_epsg(json_object_get(j->r.json, "scene"));
 	if (declared && declared != c0->epsg) {
-		job_fail(j, "scene: crs EPSG:%d disagrees with asset %s (EPSG:%d)", declared,
+		failure_set(&j->fail, "scene: crs EPSG:%d disagrees with asset %s (EPSG:%d)", declared,
 		    j->name[0], c0->epsg);
 		return;
 	}
 	j->level = 0;
 	if (O.resolution > 0 && (j->level = cog_level_for_res(c0, O.resolution)) < 0) {
-		job_fail(j, "asset %s: no overview with %g m pixels", j->name[0], O.resolution);
+		failure_set(&j->fail, "asset %s: no overview with %g m pixels", j->name[0], O.resolution);
 		return;
 	}
 	l = &c0->level[j->level];
 	struct geo_xform *xf = xform_to(c0->epsg, err, sizeof err);
 	if (!xf || geo_xform_points(xf, &x, &y, 1, err, sizeof err) < 0) {
-		job_fail(j, "point to EPSG:%d: %s", c0->epsg, err);
+		failure_set(&j->fail, "point to EPSG:%d: %s", c0->epsg, err);
 		return;
 	}
 	if (geo_invert(l->t, inv) < 0) {
-		job_fail(j, "asset %s: singular transform", j->name[0]);
+		failure_set(&j->fail, "asset %s: singular transform", j->name[0]);
 		return;
 	}
 	cf = inv[0] * x + inv[1] * y + inv[2];
 	rf = inv[3] * x + inv[4] * y + inv[5];
 	if (!(cf >= 0 && rf >= 0 && cf < l->width && rf < l->height)) {
-		job_fail(j, "window: point (%.6f, %.6f) lies outside the scene", j->lon, j->lat);
+		failure_set(&j->fail, "window: point (%.6f, %.6f) lies outside the scene", j->lon, j->lat);
 		return;
 	}
 	px = hypot(l->t[0], l->t[3]);
@@ -328,7 +311,7 @@ job_plan(struct job *j, struct cog_open *op, struct cog_win *w)
 	if (O.size_m > 0) {
 		n = lround(O.size_m / px);
 		if (n < 1 || n > 16384) {
-			job_fail(j, "--size-m %g: %ld pixels of %g m", O.size_m, n, px);
+			failure_set(&j->fail, "--size-m %g: %ld pixels of %g m", O.size_m, n, px);
 			return;
 		}
 	}
@@ -349,12 +332,12 @@ job_plan(struct job *j, struct cog_open *op, struct cog_win *w)
 			if (c->epsg != c0->epsg || lv < 0 ||
 			    !same_transform(c->level[lv].t, l->t) ||
 			    c->level[lv].width != l->width || c->level[lv].height != l->height) {
-				job_fail(j, "asset %s: grid differs from asset %s", j->name[i],
+				failure_set(&j->fail, "asset %s: grid differs from asset %s", j->name[i],
 				    j->name[0]);
 				return;
 			}
 			if (c->dtype != c0->dtype) {
-				job_fail(j, "asset %s: %s, asset %s: %s", j->name[i],
+				failure_set(&j->fail, "asset %s: %s, asset %s: %s", j->name[i],
 				    dtype_name(c->dtype), j->name[0], dtype_name(c0->dtype));
 				return;
 			}
@@ -374,15 +357,15 @@ job_plan(struct job *j, struct cog_open *op, struct cog_win *w)
 		double si[6], b[4], xs[2], ys[2];
 		long sc0, sr0, sc1, sr1;
 		if (c->epsg != c0->epsg) {
-			job_fail(j, "asset scl: EPSG:%d, image EPSG:%d", c->epsg, c0->epsg);
+			failure_set(&j->fail, "asset scl: EPSG:%d, image EPSG:%d", c->epsg, c0->epsg);
 			return;
 		}
 		if (c->dtype != DT_UINT8 || c->spp != 1) {
-			job_fail(j, "asset scl: expected one uint8 band");
+			failure_set(&j->fail, "asset scl: expected one uint8 band");
 			return;
 		}
 		if (geo_invert(c->level[0].t, si) < 0) {
-			job_fail(j, "asset scl: singular transform");
+			failure_set(&j->fail, "asset scl: singular transform");
 			return;
 		}
 		geo_window_bounds(j->g.t, (int)n, (int)n, b);
@@ -395,7 +378,7 @@ job_plan(struct job *j, struct cog_open *op, struct cog_win *w)
 		sc1 = (long)ceil(fmax(xs[0], xs[1])) + 1;
 		sr1 = (long)ceil(fmax(ys[0], ys[1])) + 1;
 		if (sc1 - sc0 > 32768 || sr1 - sr0 > 32768) {
-			job_fail(j, "asset scl: window of %ldx%ld pixels", sc1 - sc0, sr1 - sr0);
+			failure_set(&j->fail, "asset scl: window of %ldx%ld pixels", sc1 - sc0, sr1 - sr0);
 			return;
 		}
 		j->scl_c0 = sc0;
@@ -440,11 +423,11 @@ job_finish(struct job *j, struct cog_open *op, struct cog_win *w, double t0)
 		j->bytes += op[j->open0 + i].bytes + w[j->win0 + i].bytes;
 	}
 	T.bytes_fetched += j->bytes;
-	if (j->bad)
+	if (j->fail.failed)
 		return;
 	for (i = 0; i < j->nassets + (size_t)O.scl; i++)
 		if (!w[j->win0 + i].ok) {
-			job_fail(j, "asset %s: %s", j->name[i], w[j->win0 + i].error);
+			failure_set(&j->fail, "asset %s: %s", j->name[i], w[j->win0 + i].error);
 			return;
 		}
 	c0 = w[j->win0].cog;
@@ -456,7 +439,7 @@ job_finish(struct job *j, struct cog_open *op, struct cog_win *w, double t0)
 			rec_remove_raster(&j->r, i - 1);
 	ra = rec_add_raster(&j->r, "image", j->g.width, j->g.height, (int)nbands, c0->dtype);
 	if (!ra) {
-		job_fail(j, "out of memory");
+		failure_set(&j->fail, "out of memory");
 		return;
 	}
 	plane = (size_t)j->g.width * j->g.height;
@@ -506,7 +489,7 @@ job_finish(struct job *j, struct cog_open *op, struct cog_win *w, double t0)
 		double si[6];
 		struct raster *rs = rec_add_raster(&j->r, "scl", j->g.width, j->g.height, 1, DT_UINT8);
 		if (!rs || geo_invert(st, si) < 0) {
-			job_fail(j, "out of memory");
+			failure_set(&j->fail, "out of memory");
 			return;
 		}
 		raster_set_band_name(rs, 0, "scl");
@@ -534,7 +517,7 @@ job_finish(struct job *j, struct cog_open *op, struct cog_win *w, double t0)
 	json_object_set_new(fetch, "seconds", json_real(round((now_seconds() - t0) * 1e3) / 1e3));
 	json_object_set_new(j->r.json, "fetch", fetch);
 	if (cov < O.min_coverage)
-		job_fail(j, "coverage %.4f below --min-coverage %g", cov, O.min_coverage);
+		failure_set(&j->fail, "coverage %.4f below --min-coverage %g", cov, O.min_coverage);
 }
 
 /* A batch of -j records: fetched on one thread while the batch before it decodes. */
@@ -556,12 +539,12 @@ sign_batch(struct batch *b)
 	size_t i, k, m = 0;
 
 	for (i = 0; i < b->n; i++)
-		if (b->js[i].sign && !b->js[i].bad)
+		if (b->js[i].sign && !b->js[i].fail.failed)
 			m += b->js[i].nassets + (size_t)O.scl;
 	if (m == 0 || (hs = calloc(m, sizeof *hs)) == NULL)
 		return;		/* out of memory: unsigned hrefs fail on their own */
 	for (i = m = 0; i < b->n; i++)
-		if (b->js[i].sign && !b->js[i].bad)
+		if (b->js[i].sign && !b->js[i].fail.failed)
 			for (k = 0; k < b->js[i].nassets + (size_t)O.scl; k++, m++) {
 				hs[m].collection = b->js[i].collection;
 				hs[m].sas_url = b->js[i].sas_url;
@@ -569,10 +552,10 @@ sign_batch(struct batch *b)
 			}
 	pcsign_sign(Sign, hs, m);
 	for (i = m = 0; i < b->n; i++)
-		if (b->js[i].sign && !b->js[i].bad)
+		if (b->js[i].sign && !b->js[i].fail.failed)
 			for (k = 0; k < b->js[i].nassets + (size_t)O.scl; k++, m++) {
 				if (hs[m].out == NULL)
-					job_fail(&b->js[i], "sign: asset %s: %s", b->js[i].name[k],
+					failure_set(&b->js[i].fail, "sign: asset %s: %s", b->js[i].name[k],
 					    hs[m].error);
 				else if (hs[m].is_signed) {
 					b->js[i].href[k] = hs[m].out;
@@ -603,7 +586,7 @@ fetch_batch(void *arg)
 	sign_batch(b);
 	b->nopen = b->nwin = 0;
 	for (i = 0; i < b->n; i++)
-		if (!js[i].bad) {
+		if (!js[i].fail.failed) {
 			js[i].opened = 1;
 			js[i].open0 = b->nopen;
 			js[i].win0 = b->nwin;
@@ -629,7 +612,7 @@ fetch_batch(void *arg)
 			job_plan(&js[i], b->op, b->w);
 	/* Records that failed fetch nothing more: their windows have no file. */
 	for (i = 0; i < b->n; i++)
-		if (js[i].bad && js[i].opened)
+		if (js[i].fail.failed && js[i].opened)
 			for (k = 0; k < js[i].nassets + (size_t)O.scl; k++)
 				b->w[js[i].win0 + k].cog = NULL;
 	cog_fetch_many(H, b->w, b->nwin);
@@ -649,8 +632,8 @@ finish_batch(struct batch *b)
 		struct job *j = &b->js[i];
 		if (j->opened)
 			job_finish(j, b->op, b->w, b->t0);
-		if (j->bad)
-			tool_reject(&T, &j->r, "%s", j->why);
+		if (j->fail.failed)
+			tool_reject(&T, &j->r, "%s", j->fail.why);
 		else
 			tool_emit(&T, &j->r);
 		for (k = 0; k < MAX_ASSETS + 1; k++)
