@@ -38,7 +38,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "rec.h"
+#include "raster.h"
 
 struct http;
 

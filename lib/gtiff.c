@@ -363,7 +363,7 @@ gtiff_read(const char *path, struct raster *ra, struct grid *g, int *has_grid,
 		return -1;
 	n = (size_t)tr.width * (size_t)tr.height * (size_t)tr.spp;
 	if (n / (size_t)tr.width / (size_t)tr.height != (size_t)tr.spp ||
-	    n * dtype_size(tr.dtype) > REC_MAX_PAYLOAD) {
+	    n * dtype_size(tr.dtype) > RASTER_MAX_BYTES) {
 		errf(err, errlen, "%s: %dx%dx%d is too large", path, tr.width, tr.height,
 		    tr.spp);
 		tifread_close(&tr);

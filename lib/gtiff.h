@@ -8,7 +8,7 @@
 #define GTIFF_H
 
 #include <stddef.h>
-#include "rec.h"
+#include "raster.h"
 
 /* Write ra on grid g (g may be NULL: no georeference) to path, via a temporary
  * name and a rename.  0 ok, -1 err set. */

@@ -1,6 +1,6 @@
 /*
  * rec.c - read and write the record stream: one JSON object per line, then the
- * raster payloads it announces (or spooled GeoTIFFs named by "path").
+ * raster payloads it announces (or, by reference, the paths of spooled GeoTIFFs).
  */
 #include <errno.h>
 #include <math.h>
@@ -9,76 +9,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "gtiff.h"
 #include "rec.h"
 #include "errbuf.h"
-
-static const char *dtype_names[DT_COUNT] = { "uint8", "uint16", "int16", "float32" };
-static const size_t dtype_sizes[DT_COUNT] = { 1, 2, 2, 4 };
-
-const char *
-dtype_name(enum dtype t)
-{
-	return (unsigned)t < DT_COUNT ? dtype_names[t] : "?";
-}
-
-int
-dtype_parse(const char *name, enum dtype *out)
-{
-	for (int i = 0; i < DT_COUNT; i++)
-		if (strcmp(name, dtype_names[i]) == 0) {
-			*out = (enum dtype)i;
-			return 0;
-		}
-	return -1;
-}
-
-size_t
-dtype_size(enum dtype t)
-{
-	return (unsigned)t < DT_COUNT ? dtype_sizes[t] : 0;
-}
-
-size_t
-raster_plane(const struct raster *ra)
-{
-	return (size_t)ra->width * (size_t)ra->height;
-}
-
-size_t
-raster_bytes(const struct raster *ra)
-{
-	return raster_plane(ra) * (size_t)ra->nbands * dtype_size(ra->dtype);
-}
-
-double
-raster_get(const struct raster *ra, int b, size_t i)
-{
-	size_t k = (size_t)b * raster_plane(ra) + i;
-
-	switch (ra->dtype) {
-	case DT_UINT8:	 return ((const uint8_t *)ra->data)[k];
-	case DT_UINT16:	 return ((const uint16_t *)ra->data)[k];
-	case DT_INT16:	 return ((const int16_t *)ra->data)[k];
-	case DT_FLOAT32: return ((const float *)ra->data)[k];
-	default:	 return NAN;
-	}
-}
 
 void
 rec_init(struct rec *r)
 {
 	memset(r, 0, sizeof *r);
 	r->json = json_object();
-}
-
-void
-raster_free(struct raster *ra)
-{
-	free(ra->data);
-	json_decref(ra->bands);
-	json_decref(ra->extra);
-	memset(ra, 0, sizeof *ra);
 }
 
 void
@@ -99,12 +37,9 @@ rec_add_raster(struct rec *r, const char *role, int width, int height, int nband
 	struct raster *ra, *grown;
 	size_t n;
 
-	if (width <= 0 || height <= 0 || nbands <= 0 || (unsigned)dt >= DT_COUNT)
+	if (raster_size_ok(width, height, nbands, dt))
 		return NULL;
 	n = (size_t)width * (size_t)height;
-	if (n / (size_t)width != (size_t)height || n * (size_t)nbands * dtype_size(dt) >
-	    REC_MAX_PAYLOAD)
-		return NULL;
 	grown = realloc(r->rasters, (r->nrasters + 1) * sizeof *grown);
 	if (grown == NULL)
 		return NULL;
@@ -143,16 +78,6 @@ rec_remove_raster(struct rec *r, size_t i)
 	raster_free(&r->rasters[i]);
 	memmove(&r->rasters[i], &r->rasters[i + 1], (r->nrasters - i - 1) * sizeof *r->rasters);
 	r->nrasters--;
-}
-
-void
-raster_set_band_name(struct raster *ra, int i, const char *name)
-{
-	if (ra->bands == NULL)
-		ra->bands = json_array();
-	while ((int)json_array_size(ra->bands) <= i)
-		json_array_append_new(ra->bands, json_string(""));
-	json_array_set_new(ra->bands, (size_t)i, json_string(name));
 }
 
 void
@@ -337,35 +262,6 @@ is_inline(json_t *o)
 	return json_object_get(o, "bytes") != NULL || !json_is_string(json_object_get(o, "path"));
 }
 
-/* A raster given by "path": the GeoTIFF must hold what the record says. */
-static enum rec_status
-read_spooled(json_t *o, size_t i, struct raster *ra, char *err, size_t errlen)
-{
-	const char *path = json_string_value(json_object_get(o, "path"));
-	struct raster f;
-	struct grid fg;
-	int fgrid = 0;
-	char why[512];
-	enum rec_status st = REC_OK;
-
-	memset(&f, 0, sizeof f);
-	if (gtiff_read(path, &f, &fg, &fgrid, why, sizeof why)) {
-		errf(err, errlen, "rasters[%zu] (%s): %s", i, ra->role, why);
-		st = REC_BAD;
-	} else if (f.width != ra->width || f.height != ra->height || f.nbands != ra->nbands ||
-	    f.dtype != ra->dtype) {
-		errf(err, errlen, "rasters[%zu] (%s): %s is %dx%dx%d %s, record says %dx%dx%d %s",
-		    i, ra->role, path, f.width, f.height, f.nbands, dtype_name(f.dtype), ra->width,
-		    ra->height, ra->nbands, dtype_name(ra->dtype));
-		st = REC_BAD;
-	} else {
-		ra->data = f.data;
-		f.data = NULL;
-	}
-	raster_free(&f);
-	return st;
-}
-
 /*
  * A record rejected on read keeps its inline payloads as they came, so the
  * reject written with them can be fed back and rerun.
@@ -391,6 +287,27 @@ keep_raw(struct rec *r, json_t *rasters, const uint64_t *sizes)
 	free(r->rasters);
 	r->rasters = NULL;
 	r->nrasters = 0;
+}
+
+void
+rec_as_read(struct rec *r)
+{
+	json_t *rasters = json_object_get(r->json, "rasters");
+	uint64_t *sizes;
+
+	if (r->raw_rasters || r->nrasters != json_array_size(rasters))
+		return;
+	sizes = calloc(r->nrasters ? r->nrasters : 1, sizeof *sizes);
+	if (sizes == NULL)
+		return;
+	for (size_t i = 0; i < r->nrasters; i++)
+		if (is_inline(json_array_get(rasters, i))) {
+			sizes[i] = raster_bytes(&r->rasters[i]);
+			from_le(r->rasters[i].data, sizes[i], dtype_size(r->rasters[i].dtype));
+		}
+	keep_raw(r, rasters, sizes);
+	r->has_grid = 0;
+	free(sizes);
 }
 
 enum rec_status
@@ -513,7 +430,11 @@ rec_read(struct rec_reader *rd, struct rec *r, char *err, size_t errlen)
 			}
 			continue;
 		}
-		st = read_spooled(o, i, ra, err, errlen);
+		ra->path = strdup(json_string_value(json_object_get(o, "path")));
+		if (ra->path == NULL) {
+			free(sizes);
+			return fatal_at(rd, start, err, errlen, "out of memory");
+		}
 	}
 	g = json_object_get(r->json, "grid");
 	if (st == REC_OK && g != NULL) {
@@ -538,29 +459,6 @@ rec_read(struct rec_reader *rd, struct rec *r, char *err, size_t errlen)
 				    dtype_size(r->rasters[i].dtype));
 	free(sizes);
 	return st;
-}
-
-/* A file name from the record's identity: tile stem, else poi_id, else the number. */
-static void
-spool_name(struct rec *r, const struct rec_write_opts *o, const struct raster *ra,
-    char *out, size_t outlen)
-{
-	const char *id = json_string_value(json_object_get(json_object_get(r->json, "tile"),
-	    "stem"));
-	char num[32], safe[200];
-	size_t k = 0;
-
-	if (id == NULL)
-		id = json_string_value(json_object_get(r->json, "poi_id"));
-	if (id == NULL) {
-		snprintf(num, sizeof num, "record%lld", r->number);
-		id = num;
-	}
-	for (; *id && k + 1 < sizeof safe; id++)
-		safe[k++] = (*id == '/' || *id == '\\' || (unsigned char)*id < ' ') ? '_' : *id;
-	safe[k] = '\0';
-	snprintf(out, outlen, "%s/%s.%s.%s.tif", o->spool_dir, safe,
-	    o->tool ? o->tool : "rec", ra->role);
 }
 
 static json_t *
@@ -670,17 +568,9 @@ rec_write(FILE *fp, struct rec *r, const struct rec_write_opts *o, char *err, si
 			json_object_set_new(d, "nodata", json_integer((json_int_t)ra->nodata));
 		else
 			json_object_set_new(d, "nodata", json_real(ra->nodata));
-		if (o && o->spool_dir && !o->header_only) {
-			char path[4096];
-
-			spool_name(r, o, ra, path, sizeof path);
-			if (gtiff_write(path, ra, r->has_grid ? &r->grid : NULL, err, errlen)) {
-				json_decref(d);
-				json_decref(arr);
-				return -1;
-			}
+		if (ra->data == NULL && ra->path != NULL) {
 			json_object_del(d, "bytes");
-			json_object_set_new(d, "path", json_string(path));
+			json_object_set_new(d, "path", json_string(ra->path));
 		} else {
 			json_object_del(d, "path");
 			json_object_set_new(d, "bytes", json_integer((json_int_t)raster_bytes(ra)));
@@ -700,8 +590,9 @@ rec_write(FILE *fp, struct rec *r, const struct rec_write_opts *o, char *err, si
 		json_decref(arr);
 
 	rc = write_line(fp, r, err, errlen);
-	if (rc == 0 && !(o && (o->spool_dir || o->header_only)))
+	if (rc == 0 && !(o && o->header_only))
 		for (size_t i = 0; i < r->nrasters && rc == 0; i++)
-			rc = write_payload(fp, &r->rasters[i], err, errlen);
+			if (r->rasters[i].data != NULL)
+				rc = write_payload(fp, &r->rasters[i], err, errlen);
 	return rc;
 }

@@ -3,7 +3,9 @@
  *
  * A record is one line of JSON (an object) followed by the inline payloads of
  * the rasters it lists in "rasters", in that order: band-sequential, row-major,
- * little-endian.  A raster may instead name a spooled GeoTIFF by "path".
+ * little-endian.  A raster may instead name a spooled GeoTIFF by "path": rec
+ * frames it by reference (ra->path set, ra->data NULL) and never opens the file;
+ * spool.h loads and stores the samples one floor up.
  *
  * Calling sequence:
  *
@@ -30,29 +32,7 @@
 #include <stdio.h>
 #include <jansson.h>
 
-enum dtype { DT_UINT8, DT_UINT16, DT_INT16, DT_FLOAT32, DT_COUNT };
-
-const char *dtype_name(enum dtype t);
-int dtype_parse(const char *name, enum dtype *out);	/* 0 ok, -1 unknown */
-size_t dtype_size(enum dtype t);
-
-/* Affine transform as STAC proj:transform: x = a*col + b*row + c, y = d*col + e*row + f. */
-struct grid {
-	char crs[64];		/* "EPSG:32631", or any string PROJ accepts */
-	double t[6];
-	int width, height;
-};
-
-struct raster {
-	char role[16];		/* image, label, scl, still */
-	int width, height, nbands;
-	json_t *bands;		/* array of band names (strings), owned */
-	enum dtype dtype;
-	int has_nodata;
-	double nodata;
-	void *data;		/* nbands planes of width*height samples, host order */
-	json_t *extra;		/* the raster's JSON object as read: unknown keys survive */
-};
+#include "raster.h"
 
 struct rec {
 	json_t *json;		/* the header object, owned */
@@ -90,32 +70,32 @@ void rec_reader_free(struct rec_reader *rd);
 enum rec_status rec_read(struct rec_reader *rd, struct rec *r, char *err, size_t errlen);
 
 struct rec_write_opts {
-	const char *spool_dir;	/* NULL: inline payloads; else GeoTIFFs in this folder */
-	const char *tool;	/* names spooled files: DIR/{id}.{tool}.{role}.tif */
 	int header_only;	/* write the JSON line alone (rejects on stderr) */
 };
 
-/* Write r (header + payloads or spooled files).  0 ok, -1 error (err set). */
+/* Write r: the header, then the payloads of the rasters that hold data; a raster
+ * with a path and no data is written by reference.  o may be NULL.  0 ok, -1 error
+ * (err set). */
 int rec_write(FILE *fp, struct rec *r, const struct rec_write_opts *o, char *err, size_t errlen);
 
 void rec_free(struct rec *r);
 void rec_init(struct rec *r);		/* an empty record with an empty JSON object */
 
 /* Rasters of a record. */
-size_t raster_plane(const struct raster *ra);		/* samples in one band */
-size_t raster_bytes(const struct raster *ra);		/* whole payload in bytes */
 /* Append a raster with freshly allocated zeroed data; NULL on overflow/OOM. */
 struct raster *rec_add_raster(struct rec *r, const char *role, int width, int height,
     int nbands, enum dtype dt);
 struct raster *rec_find_raster(struct rec *r, const char *role);
 void rec_remove_raster(struct rec *r, size_t i);
-void raster_free(struct raster *ra);
-/* Band names: set band i of ra; ra->bands grows as needed. */
-void raster_set_band_name(struct raster *ra, int i, const char *name);
-/* Read sample i of band b as a double, whatever the dtype. */
-double raster_get(const struct raster *ra, int b, size_t i);
+
+/*
+ * Turn a record read whole back into the record as it came: its "rasters" as
+ * read, its inline payloads as raw bytes, no parsed rasters.  For a record found
+ * bad after reading (a spooled file that does not open): its reject reruns.
+ */
+void rec_as_read(struct rec *r);
 
 /* Upper bound on one payload, so a corrupt "bytes" cannot ask for all memory. */
-#define REC_MAX_PAYLOAD ((uint64_t)1 << 34)
+#define REC_MAX_PAYLOAD RASTER_MAX_BYTES
 
 #endif

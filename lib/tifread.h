@@ -20,7 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "rec.h"
+#include "raster.h"
 
 struct tifread {
 	void *tif;			/* TIFF * */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "spool.h"
 #include "tool.h"
 
 double
@@ -253,15 +254,29 @@ tool_progress(struct tool *t, int force)
 	t->progress_shown = 1;
 }
 
+enum rec_status
+tool_read(struct tool *t, struct rec *r, char *err, size_t errlen)
+{
+	enum rec_status st = rec_read(&t->rd, r, err, errlen);
+
+	if (st == REC_OK && spool_load(r, err, errlen)) {
+		rec_as_read(r);
+		st = REC_BAD;
+	}
+	if (st == REC_OK || st == REC_BAD)
+		t->n_in++;
+	if (st == REC_OK)
+		tool_progress(t, 0);
+	return st;
+}
+
 int
 tool_next(struct tool *t, struct rec *r)
 {
 	char err[1024];
-	enum rec_status st;
 
-	for (;;) {
-		st = rec_read(&t->rd, r, err, sizeof err);
-		switch (st) {
+	for (;;)
+		switch (tool_read(t, r, err, sizeof err)) {
 		case REC_EOF:
 			rec_free(r);
 			return 0;
@@ -273,25 +288,24 @@ tool_next(struct tool *t, struct rec *r)
 			t->fatal = 1;
 			return 0;
 		case REC_BAD:
-			t->n_in++;
 			tool_reject(t, r, "%s", err);
 			continue;
 		case REC_OK:
-			t->n_in++;
-			tool_progress(t, 0);
 			return 1;
 		}
-	}
 }
 
 void
 tool_emit(struct tool *t, struct rec *r)
 {
-	struct rec_write_opts o = { t->spool_dir, t->name, 0 };
 	char err[512];
 
 	errno = 0;
-	if (rec_write(t->out, r, &o, err, sizeof err)) {
+	if (t->spool_dir && spool_store(r, t->spool_dir, t->name, err, sizeof err)) {
+		rec_free(r);
+		tool_fatal(t, "stdout: %s", err);
+	}
+	if (rec_write(t->out, r, NULL, err, sizeof err)) {
 		rec_free(r);
 		tool_fatal(t, "stdout: %s", err);
 	}
@@ -303,7 +317,7 @@ tool_emit(struct tool *t, struct rec *r)
 void
 tool_reject(struct tool *t, struct rec *r, const char *f, ...)
 {
-	struct rec_write_opts o = { NULL, t->name, t->rejects == stderr };
+	struct rec_write_opts o = { t->rejects == stderr };
 	const char *id;
 	char msg[1024], err[512];
 	va_list ap;

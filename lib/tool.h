@@ -83,6 +83,10 @@ void tool_start(struct tool *t, int argc, char **argv);
  * records already read (a batch in flight) are still finished and emitted;
  * tool_finish then returns 2. */
 int tool_next(struct tool *t, struct rec *r);
+/* The read under tool_next, for tools that keep bad records in their batch: the
+ * next record with its spooled rasters loaded (REC_BAD, record as read, when one
+ * does not load), counted and shown in the progress line. */
+enum rec_status tool_read(struct tool *t, struct rec *r, char *err, size_t errlen);
 /* Write r to stdout (payloads inline or spooled) and free it. */
 void tool_emit(struct tool *t, struct rec *r);
 /* Send r to the rejects with {"tool","message"} under "error", and free it. */

@@ -6,6 +6,7 @@
 #   PY                               a python3 with numpy (Debian's)
 #   free_port, start_server SCRIPT ARGS, start_nginx ROOT
 #                                    servers on 127.0.0.1 only, stopped at exit
+#   hf_rows_csv FILE                 the rows of the /rows replay as a CSV file
 # Binaries come first on PATH from $S2VL_BIN.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd -P)
@@ -106,4 +107,22 @@ NGX
 	at_exit "kill \$(cat $_nd/nginx.pid 2>/dev/null) 2>/dev/null"
 	wait_port "$NGINX_PORT" || return 1
 	NGINX_URL=http://127.0.0.1:$NGINX_PORT
+}
+
+# hf_rows_csv FILE: the 1050 rows of tests/servers/hf_rows.py (the /rows replay, bad rows
+# included) as CSV with the default dataset's columns, so that --from runs see the
+# same places as the dataset runs.
+hf_rows_csv() {
+	$PY - "$TOP/tests/servers" "$FIX" "$1" <<'EOF'
+import csv, sys
+sys.path.insert(0, sys.argv[1])
+import hf_rows
+rows = hf_rows.build_rows(sys.argv[2], 1050)
+with open(sys.argv[3], "w", newline="") as fp:
+    w = csv.writer(fp)
+    cols = ["country_iso_alpha2", "latitude", "longitude", "address"]
+    w.writerow(cols)
+    for r in rows:
+        w.writerow(["" if r.get(c) is None else r[c] for c in cols])
+EOF
 }

@@ -4,18 +4,7 @@
 # the same documented PRNG; the separation property; determinism; speed at 100k.
 . "$(dirname "$0")/lib.sh"
 
-$PY - "$TOP/tests/servers" "$FIX" "$T" <<'EOF'
-import csv, sys
-sys.path.insert(0, sys.argv[1])
-import hf_rows
-rows = hf_rows.build_rows(sys.argv[2], 1050)
-with open(sys.argv[3] + "/rows.csv", "w", newline="") as fp:
-    w = csv.writer(fp)
-    cols = ["country_iso_alpha2", "latitude", "longitude", "address"]
-    w.writerow(cols)
-    for r in rows:
-        w.writerow(["" if r.get(c) is None else r[c] for c in cols])
-EOF
+hf_rows_csv "$T/rows.csv"
 
 # The reference in Python: xoshiro256** seeded by splitmix64 (rng.h), Fisher-Yates from
 # the top, then the original's farthest-first with haversine (R = 6371 km).

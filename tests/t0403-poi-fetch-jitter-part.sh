@@ -3,18 +3,7 @@
 # (disjoint, complete, by SHA-256 of the base id); option errors.
 . "$(dirname "$0")/lib.sh"
 
-$PY - "$TOP/tests/servers" "$FIX" "$T" <<'EOF'
-import csv, sys
-sys.path.insert(0, sys.argv[1])
-import hf_rows
-rows = hf_rows.build_rows(sys.argv[2], 1050)
-with open(sys.argv[3] + "/rows.csv", "w", newline="") as fp:
-    w = csv.writer(fp)
-    cols = ["country_iso_alpha2", "latitude", "longitude", "address"]
-    w.writerow(cols)
-    for r in rows:
-        w.writerow(["" if r.get(c) is None else r[c] for c in cols])
-EOF
+hf_rows_csv "$T/rows.csv"
 
 # jitter.py FILE N M: every base is followed by its N variants {base}_g001.., each within
 # M metres of its base (haversine, R = 6371 km; the tangent plane uses 111320 m per

@@ -658,18 +658,9 @@ next_record(struct tool *t, struct rec *r, char *why, size_t whylen)
 {
 	enum rec_status st;
 
-	for (;;) {
-		st = rec_read(&t->rd, r, why, whylen);
-		if (st != REC_BAD) {
-			if (st == REC_OK) {
-				t->n_in++;
-				tool_progress(t, 0);
-			}
-			return st;
-		}
-		t->n_in++;
+	while ((st = tool_read(t, r, why, whylen)) == REC_BAD)
 		tool_reject(t, r, "%s", why);
-	}
+	return st;
 }
 
 int

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "http.h"
 #include "imgdecode.h"
+#include "mapbox.h"
 #include "rec.h"
 #include "tool.h"
 
@@ -52,16 +54,11 @@ static const char overview_prompt[] =
     "Describe it and relate it to the paired satellite imagery and land-cover outputs "
     "from the same area in this dataset.";
 
-#define MERC_LAT_MAX	85.0511
-#define EARTH_R		6378137.0	/* Web Mercator sphere */
-#define TILE_PX		512.0		/* Mapbox styles render 512-px tiles */
 #define ADDRESS_MAX	160		/* characters of source.address in the answer */
 #define BODY_MAX	((uint64_t)64 << 20)
 
 struct opts {
-	const char *style;
-	double zoom, bearing, pitch;
-	int size, scale;
+	struct mapbox_view view;
 	char base[512];
 	char token[512];
 };
@@ -75,35 +72,6 @@ struct item {
 	char url[1024];		/* without the token, for the record */
 	char *full;		/* with it: only ever handed to curl */
 };
-
-/* A token goes into a URL as it is, so it must need no escaping. */
-static int
-token_ok(const char *s)
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' || *s == '-'))
-			return 0;
-	return 1;
-}
-
-/* "owner/style": two path segments that need no escaping either. */
-static int
-style_ok(const char *s)
-{
-	const char *slash = strchr(s, '/');
-	size_t n = strlen(s);
-
-	if (slash == NULL || slash == s || slash == s + n - 1 || strchr(slash + 1, '/'))
-		return 0;
-	for (; *s; s++)
-		if (*s != '/' && !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' || *s == '-'))
-			return 0;
-	return 1;
-}
 
 static void
 load_token(struct tool *t, struct opts *o, const char *file)
@@ -137,7 +105,7 @@ load_token(struct tool *t, struct opts *o, const char *file)
 			    sizeof o->token - 1);
 		snprintf(o->token, sizeof o->token, "%s", env);
 	}
-	if (!token_ok(o->token))
+	if (!mapbox_token_ok(o->token))
 		tool_fatal(t, "%s: the token has characters other than letters, digits, "
 		    "'.', '_' and '-'", file ? file : "MAPBOX_ACCESS_TOKEN");
 }
@@ -200,7 +168,7 @@ overview_answer(const struct opts *o, json_t *rec, double lat, double lon)
 	char zoom[32], *addr = NULL, *out = NULL;
 	size_t len;
 
-	py_float(o->zoom, zoom, sizeof zoom);
+	py_float(o->view.zoom, zoom, sizeof zoom);
 	if (address != NULL && (addr = utf8_prefix(address, ADDRESS_MAX)) == NULL)
 		return NULL;
 	len = 256 + (country ? strlen(country) : 0) + (addr ? strlen(addr) : 0);
@@ -228,114 +196,44 @@ get_number(json_t *rec, const char *key, double *v)
 	return isfinite(*v) ? 0 : -1;
 }
 
-/* Check the record and build its request URL; on trouble set it->bad and why. */
-static void
+/* Check the record and build its request URL; -1 with it->why set if it has none. */
+static int
 prepare(const struct opts *o, struct item *it)
 {
 	json_t *j = it->r.json;
-	char num[5][40];
-	size_t n;
 
-	if (get_number(j, "lon", &it->lon) || get_number(j, "lat", &it->lat)) {
-		it->bad = 1;
-		snprintf(it->why, sizeof it->why, "no numeric \"lon\" and \"lat\"");
-		return;
-	}
-	if (it->lat < -MERC_LAT_MAX || it->lat > MERC_LAT_MAX) {
-		it->bad = 1;
-		snprintf(it->why, sizeof it->why, "lat %.6g is beyond the Web Mercator limit "
-		    "of +-%.4f that Mapbox Static Images accepts", it->lat, MERC_LAT_MAX);
-		return;
-	}
-	if (it->lon < -180 || it->lon > 180) {
-		it->bad = 1;
-		snprintf(it->why, sizeof it->why, "lon %.6g is outside -180..180", it->lon);
-		return;
-	}
-	if (it->r.nrasters > 0 || it->r.has_grid) {
-		it->bad = 1;
-		snprintf(it->why, sizeof it->why, "the record already has rasters or a grid: "
+	if (get_number(j, "lon", &it->lon) || get_number(j, "lat", &it->lat))
+		return errf(it->why, sizeof it->why, "no numeric \"lon\" and \"lat\"");
+	if (mapbox_point_ok(it->lon, it->lat, it->why, sizeof it->why) == -1)
+		return -1;
+	if (it->r.nrasters > 0 || it->r.has_grid)
+		return errf(it->why, sizeof it->why, "the record already has rasters or a grid: "
 		    "still-fetch takes POI records");
-		return;
-	}
-	/* Six decimals is 0.1 m: finer than any still's pixel. */
-	snprintf(num[0], sizeof num[0], "%.6f", it->lon);
-	snprintf(num[1], sizeof num[1], "%.6f", it->lat);
-	snprintf(num[2], sizeof num[2], "%.2f", o->zoom);
-	snprintf(num[3], sizeof num[3], "%g", o->bearing);
-	snprintf(num[4], sizeof num[4], "%g", o->pitch);
-	for (int k = 0; k < 3; k++) {	/* 13.400000 -> 13.4, 12.00 -> 12 */
-		char *p = num[k] + strlen(num[k]) - 1;
-
-		while (*p == '0')
-			*p-- = '\0';
-		if (*p == '.')
-			*p = '\0';
-		if (strcmp(num[k], "-0") == 0)
-			strcpy(num[k], "0");
-	}
-	n = (size_t)snprintf(it->url, sizeof it->url, "%s/styles/v1/%s/static/%s,%s,%s,%s,%s/%dx%d%s",
-	    o->base, o->style, num[0], num[1], num[2], num[3], num[4], o->size, o->size,
-	    o->scale == 2 ? "@2x" : "");
-	if (n >= sizeof it->url) {
-		it->bad = 1;
-		snprintf(it->why, sizeof it->why, "request URL too long");
-		return;
-	}
-	n += strlen("?access_token=") + strlen(o->token) + 1;
-	if ((it->full = malloc(n)) == NULL) {
-		it->bad = 1;
-		snprintf(it->why, sizeof it->why, "out of memory");
-		return;
-	}
-	snprintf(it->full, n, "%s?access_token=%s", it->url, o->token);
+	if (mapbox_url(o->base, &o->view, it->lon, it->lat, it->url, sizeof it->url) == -1)
+		return errf(it->why, sizeof it->why, "request URL too long");
+	if ((it->full = mapbox_token_url(it->url, o->token)) == NULL)
+		return errf(it->why, sizeof it->why, "out of memory");
+	return 0;
 }
 
-/* Web Mercator grid of a north-up still centred on lon/lat. */
-static void
-still_grid(const struct opts *o, double lon, double lat, int w, int h, struct grid *g)
-{
-	const double pi = 3.14159265358979323846;
-	double x = EARTH_R * lon * pi / 180;
-	double y = EARTH_R * log(tan(pi / 4 + lat * pi / 360));
-	double px = 2 * pi * EARTH_R / (TILE_PX * pow(2, o->zoom) * o->scale);
-
-	snprintf(g->crs, sizeof g->crs, "EPSG:3857");
-	g->t[0] = px;
-	g->t[1] = 0;
-	g->t[2] = x - px * w / 2;
-	g->t[3] = 0;
-	g->t[4] = -px;
-	g->t[5] = y + px * h / 2;
-	g->width = w;
-	g->height = h;
-}
-
-/* Decode the body into the record.  0 ok, -1 with why set. */
+/* The answer's still into the record, with its grid, its "still" key and the
+ * overview row.  0 ok, -1 with why set. */
 static int
 add_still(const struct opts *o, struct item *it, struct http_req *rq)
 {
 	static const char *band[3] = { "red", "green", "blue" };
 	struct img im;
 	struct raster *ra;
+	struct grid *g = &it->r.grid;
 	json_t *rows, *still, *row;
-	char err[256], *answer;
-	int want = o->size * o->scale;
+	char *answer;
 
-	if (img_decode(rq->data, rq->len, (uint64_t)8192 * 8192, &im, err, sizeof err) == -1) {
-		snprintf(it->why, sizeof it->why, "%.150s: %.100s", it->url, err);
+	if (mapbox_decode(&o->view, it->url, rq->data, rq->len, &im, it->why,
+	    sizeof it->why) == -1)
 		return -1;
-	}
-	if (im.width != want || im.height != want) {
-		snprintf(it->why, sizeof it->why, "%.150s: the %s is %dx%d pixels, expected %dx%d",
-		    it->url, img_format_name(im.format), im.width, im.height, want, want);
-		img_free(&im);
-		return -1;
-	}
 	if ((ra = rec_add_raster(&it->r, "still", im.width, im.height, 3, DT_UINT8)) == NULL) {
-		snprintf(it->why, sizeof it->why, "out of memory");
 		img_free(&im);
-		return -1;
+		return errf(it->why, sizeof it->why, "out of memory");
 	}
 	free(ra->data);
 	ra->data = im.rgb;
@@ -343,15 +241,13 @@ add_still(const struct opts *o, struct item *it, struct http_req *rq)
 	for (int b = 0; b < 3; b++)
 		raster_set_band_name(ra, b, band[b]);
 	/* Rotated or tilted views have no affine grid; north-up ones do. */
-	if (o->bearing == 0 && o->pitch == 0) {
-		still_grid(o, it->lon, it->lat, im.width, im.height, &it->r.grid);
+	if (mapbox_transform(&o->view, it->lon, it->lat, im.width, im.height, g->t) == 0) {
+		snprintf(g->crs, sizeof g->crs, "%s", MAPBOX_CRS);
+		g->width = im.width;
+		g->height = im.height;
 		it->r.has_grid = 1;
 	}
-	still = json_pack("{s:s, s:f, s:f, s:f, s:i, s:i, s:i, s:s, s:s, s:s}",
-	    "style", o->style, "zoom", o->zoom, "bearing", o->bearing, "pitch", o->pitch,
-	    "width", o->size, "height", o->size, "scale", o->scale,
-	    "format", img_format_name(im.format), "url", it->url,
-	    "attribution", "\xc2\xa9 Mapbox \xc2\xa9 OpenStreetMap");
+	still = mapbox_describe(&o->view, img_format_name(im.format), it->url);
 	answer = overview_answer(o, it->r.json, it->lat, it->lon);
 	row = answer == NULL ? NULL : json_pack("{s:s, s:[], s:[{s:s, s:[{s:s, s:s}, {s:s, s:s}]}, "
 	    "{s:s, s:[{s:s, s:s}]}]}", "tag", "mapbox_overview", "boxes", "messages",
@@ -362,37 +258,9 @@ add_still(const struct opts *o, struct item *it, struct http_req *rq)
 	rows = row == NULL ? NULL : json_pack("[o]", row);
 	if (still == NULL || rows == NULL ||
 	    json_object_set_new(it->r.json, "still", still) == -1 ||
-	    json_object_set_new(it->r.json, "rows", rows) == -1) {
-		snprintf(it->why, sizeof it->why, "out of memory");
-		return -1;
-	}
+	    json_object_set_new(it->r.json, "rows", rows) == -1)
+		return errf(it->why, sizeof it->why, "out of memory");
 	return 0;
-}
-
-/*
- * The failure of a request in words: http's message (URL without its query)
- * and Mapbox's own {"message": ...} when it has one, unless that would repeat
- * the token.
- */
-static void
-api_error(const struct opts *o, const struct http_req *r, char *out, size_t outlen)
-{
-	json_t *j = NULL, *m;
-	const char *msg = NULL;
-
-	if (r->data != NULL && r->len > 0 && r->len < 4096)
-		j = json_loadb(r->data, r->len, 0, NULL);
-	m = json_object_get(j, "message");
-	if (json_is_string(m) && json_string_length(m) > 0 &&
-	    strstr(json_string_value(m), o->token) == NULL)
-		msg = json_string_value(m);
-	if (msg != NULL)
-		snprintf(out, outlen, "%.255s: %.100s", r->error, msg);
-	else if (r->status == 401 || r->status == 403)
-		snprintf(out, outlen, "%.255s: the access token was refused", r->error);
-	else
-		snprintf(out, outlen, "%s", r->error);
-	json_decref(j);
 }
 
 /*
@@ -403,20 +271,11 @@ api_error(const struct opts *o, const struct http_req *r, char *out, size_t outl
 static enum rec_status
 next_rec(struct tool *t, struct item *it, char *err, size_t errlen)
 {
-	enum rec_status st = rec_read(&t->rd, &it->r, err, errlen);
+	enum rec_status st = tool_read(t, &it->r, err, errlen);
 
-	switch (st) {
-	case REC_BAD:
-		t->n_in++;
+	if (st == REC_BAD) {
 		it->bad = 1;
 		snprintf(it->why, sizeof it->why, "%.1000s", err);
-		break;
-	case REC_OK:
-		t->n_in++;
-		tool_progress(t, 0);
-		break;
-	default:
-		break;
 	}
 	return st;
 }
@@ -448,7 +307,7 @@ run_batch(struct tool *t, const struct opts *o, struct http *h, struct item *it,
 
 		if (r != NULL && !r->ok) {
 			x->bad = 1;
-			api_error(o, r, x->why, sizeof x->why);
+			mapbox_error(r, o->token, x->why, sizeof x->why);
 		} else if (r != NULL && add_still(o, x, r) == -1)
 			x->bad = 1;
 		if (r != NULL)
@@ -480,8 +339,8 @@ main(int argc, char **argv)
 		{ "token-file", required_argument, 0, OPT_TOKEN_FILE },
 		{ 0, 0, 0, 0 }
 	};
-	struct opts o = { "mapbox/satellite-v9", 12, 0, 0, 1280, 2, "", "" };
-	const char *base = "https://api.mapbox.com", *token_file = NULL;
+	struct opts o = { { "mapbox/satellite-v9", 12, 0, 0, 1280, 2 }, "", "" };
+	const char *base = MAPBOX_DEFAULT_URL, *token_file = NULL;
 	struct http *h;
 	struct http_req *rq;
 	struct item *it;
@@ -499,30 +358,33 @@ main(int argc, char **argv)
 			continue;
 		switch (ch) {
 		case OPT_STYLE:
-			if (!style_ok(optarg))
+			if (!mapbox_style_ok(optarg))
 				tool_usage_error(&t, "--style: expected OWNER/STYLE such as "
 				    "mapbox/satellite-v9, got '%s'", optarg);
-			o.style = optarg;
+			o.view.style = optarg;
 			break;
 		case OPT_ZOOM:
-			if (parse_double(optarg, &o.zoom) || o.zoom < 0 || o.zoom > 22)
+			if (parse_double(optarg, &o.view.zoom) || o.view.zoom < 0 ||
+			    o.view.zoom > 22)
 				tool_usage_error(&t, "--zoom: expected 0..22, got '%s'", optarg);
 			break;
 		case OPT_SIZE:
 			if (parse_long(optarg, 1, 1280, &v))
 				tool_usage_error(&t, "--size: expected 1..1280 pixels, got '%s'",
 				    optarg);
-			o.size = (int)v;
+			o.view.size = (int)v;
 			break;
 		case OPT_NO_RETINA:
-			o.scale = 1;
+			o.view.scale = 1;
 			break;
 		case OPT_BEARING:
-			if (parse_double(optarg, &o.bearing) || o.bearing < 0 || o.bearing > 360)
+			if (parse_double(optarg, &o.view.bearing) || o.view.bearing < 0 ||
+			    o.view.bearing > 360)
 				tool_usage_error(&t, "--bearing: expected 0..360, got '%s'", optarg);
 			break;
 		case OPT_PITCH:
-			if (parse_double(optarg, &o.pitch) || o.pitch < 0 || o.pitch > 60)
+			if (parse_double(optarg, &o.view.pitch) || o.view.pitch < 0 ||
+			    o.view.pitch > 60)
 				tool_usage_error(&t, "--pitch: expected 0..60, got '%s'", optarg);
 			break;
 		case OPT_BASE_URL:
@@ -560,8 +422,8 @@ main(int argc, char **argv)
 			st = next_rec(&t, &it[n], err, sizeof err);
 			if (st == REC_EOF || st == REC_FATAL)
 				break;
-			if (st == REC_OK)
-				prepare(&o, &it[n]);
+			if (st == REC_OK && prepare(&o, &it[n]) == -1)
+				it[n].bad = 1;
 			st = REC_OK;
 		}
 		/* A broken stream stops us, but only after the records before the break. */

@@ -2,6 +2,7 @@
 #ifndef UNIT_H
 #define UNIT_H
 #include <stdio.h>
+#include <stdlib.h>
 #include <math.h>
 
 static int unit_failed;
@@ -17,6 +18,18 @@ static int unit_failed;
 } while (0)
 
 #define CHECK_NEAR(a, b, tol, ...) CHECK(fabs((double)(a) - (double)(b)) <= (tol), __VA_ARGS__)
+
+/* The path of a file of ../shared/fixtures (S2VL_FIXTURES overrides: tests run
+ * from the checkout), in a buffer that the next call reuses. */
+static inline const char *
+unit_fixture(const char *rel)
+{
+	static char path[1024];
+	const char *fx = getenv("S2VL_FIXTURES");
+
+	snprintf(path, sizeof path, "%s/%s", fx ? fx : "../shared/fixtures", rel);
+	return path;
+}
 
 #define UNIT_DONE() return unit_failed
 #endif
