@@ -32,7 +32,7 @@
 #include <jansson.h>
 
 #include "cog.h"
-#include "rec.h"
+#include "raster.h"
 
 struct xfcache;
 

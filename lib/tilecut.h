@@ -17,7 +17,7 @@
 #ifndef TILECUT_H
 #define TILECUT_H
 
-#include "rec.h"
+#include "raster.h"
 #include "resample.h"
 
 /* What padding is filled with: the raster's nodata, else 255 for a label, else 0. */

@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#include "rec.h"
+#include "raster.h"
 
 /* SCL class 0 is "no data": never cloud, never in the cloud fraction. */
 #define TILESTAT_SCL_NODATA 0

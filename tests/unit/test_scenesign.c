@@ -57,16 +57,14 @@ href(json_t *s, const char *name)
 int
 main(void)
 {
-	const char *fx = getenv("S2VL_FIXTURES");
-	char path[1024], err[256], *dump;
+	char err[256], *dump;
 	struct pcsign *ps = pcsign_new(NULL, NULL);
 	struct scenesign s;
 	json_error_t je;
 	json_t *page, *sc;
 
-	snprintf(path, sizeof path, "%s/stac/planetary_computer/search_sentinel-2-l2a_datetime.json",
-	    fx ? fx : "../shared/fixtures");
-	page = json_load_file(path, 0, &je);
+	page = json_load_file(unit_fixture("stac/planetary_computer/search_sentinel-2-l2a_datetime.json"),
+	    0, &je);
 	pc_item = json_array_get(json_object_get(page, "features"), 0);
 	CHECK(pc_item != NULL && ps != NULL, "the PC item loads (%s)", je.text);
 	if (pc_item == NULL)

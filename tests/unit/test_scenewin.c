@@ -30,13 +30,13 @@ struct file {
 static int
 load(const char *name, struct file *f)
 {
-	const char *fx = getenv("S2VL_FIXTURES");
-	char path[1024], err[256];
+	char rel[256], err[256];
+	const char *path;
 	FILE *fp;
 	long n;
 
-	snprintf(path, sizeof path, "%s/sentinel2_l2a_cog/S2A_29RKH_20200219_0_L2A/%s",
-	    fx ? fx : "../shared/fixtures", name);
+	snprintf(rel, sizeof rel, "sentinel2_l2a_cog/S2A_29RKH_20200219_0_L2A/%s", name);
+	path = unit_fixture(rel);
 	if ((fp = fopen(path, "rb")) == NULL)
 		return -1;
 	fseek(fp, 0, SEEK_END);
