@@ -376,6 +376,19 @@ fetched_free(struct cog_win *w)
 	w->priv = NULL;
 }
 
+/* Out of memory while setting up the batch's requests: every window fails. */
+static int
+fetch_out_of_memory(struct cog_win *w, size_t n, struct shared *sh, size_t *owner)
+{
+	free(owner);
+	shared_unref(sh);
+	for (size_t i = 0; i < n; i++) {
+		fetched_free(&w[i]);
+		snprintf(w[i].error, sizeof w[i].error, "out of memory");
+	}
+	return (int)n;
+}
+
 int
 cog_fetch_many(struct http *h, struct cog_win *w, size_t n)
 {
@@ -411,15 +424,8 @@ cog_fetch_many(struct http *h, struct cog_win *w, size_t n)
 	sh->refs = 1;
 	sh->r = calloc(nb + 1, sizeof *sh->r);
 	owner = calloc(nb + 1, sizeof *owner);
-	if (!sh->r || !owner) {
-		free(owner);
-		shared_unref(sh);
-		for (i = 0; i < n; i++) {
-			fetched_free(&w[i]);
-			snprintf(w[i].error, sizeof w[i].error, "out of memory");
-		}
-		return (int)n;
-	}
+	if (!sh->r || !owner)
+		return fetch_out_of_memory(w, n, sh, owner);
 	for (i = 0; i < n; i++) {
 		struct fetched *f = w[i].priv;
 		if (!f || f->bad)
@@ -450,15 +456,8 @@ cog_fetch_many(struct http *h, struct cog_win *w, size_t n)
 		sh->n = m + 1;
 	}
 	rq = calloc(sh->n + 1, sizeof *rq);
-	if (!rq) {
-		free(owner);
-		shared_unref(sh);
-		for (i = 0; i < n; i++) {
-			fetched_free(&w[i]);
-			snprintf(w[i].error, sizeof w[i].error, "out of memory");
-		}
-		return (int)n;
-	}
+	if (!rq)
+		return fetch_out_of_memory(w, n, sh, owner);
 	for (k = 0; k < sh->n; k++) {
 		owner[k] = sh->r[k].got;
 		sh->r[k].got = 0;

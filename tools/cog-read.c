@@ -11,17 +11,20 @@
 #include <getopt.h>
 #include <math.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cog.h"
+#include "errbuf.h"
 #include "geo.h"
 #include "http.h"
 #include "pcsign.h"
 #include "rec.h"
+#include "scenesign.h"
+#include "scenewin.h"
 #include "tool.h"
+#include "xfcache.h"
 
 #define MAX_ASSETS 32
 #define MAX_XFORMS 16
@@ -76,143 +79,53 @@ static struct {
 	char *assets[MAX_ASSETS];
 	size_t nassets;
 	int visual, scl;
-	long size;
-	double size_m, resolution, min_coverage;
+	struct scenewin_opts win;	/* --size, --size-m, --resolution */
+	double min_coverage;
 	long cache;
 	int sign;
 	struct pcsign_opts signing;	/* --sas-url, --sign-hosts */
-} O = { .size = 512, .cache = 256 };
+} O = { .win.size = 512, .cache = 256 };
 
 static struct tool T;
+
+static void
+set_assets(char *list)
+{
+	char *s, *save = NULL;
+
+	O.nassets = 0;
+	for (s = strtok_r(list, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+		if (*s == '\0')
+			continue;
+		if (O.nassets == MAX_ASSETS)
+			tool_usage_error(&T, "--assets: more than %d assets", MAX_ASSETS);
+		O.assets[O.nassets++] = s;
+	}
+	if (O.nassets == 0)
+		tool_usage_error(&T, "--assets: empty list");
+}
+
+/* Used by the fetch thread alone while it runs (job_start reads Sign's hosts). */
 static struct http *H;
 static struct cog_cache *Cache;
 static struct pcsign *Sign;
-static struct { int epsg; struct geo_xform *x; } Xf[MAX_XFORMS];
-static size_t nxf;
+static struct xfcache *Xforms;
 
 /* One record in flight. */
 struct job {
 	struct rec r;
-	int bad;
+	struct failure fail;	/* the first reason it is rejected */
 	int opened;		/* has entries in the batch's open and window arrays */
-	char why[600];
 	double lon, lat;
-	size_t nassets;
-	const char *name[MAX_ASSETS + 1];	/* image assets, then scl */
-	double stac_nodata[MAX_ASSETS + 1];
-	int has_stac_nodata[MAX_ASSETS + 1];
-	size_t open0;		/* first of this job's entries in the open array */
-	size_t win0;		/* first of its windows */
-	struct grid g;
-	int level;
-	double nodata;
-	int has_nodata;
-	long scl_c0, scl_r0;	/* the SCL window in SCL pixels */
+	size_t nassets;		/* image assets; asset[nassets] is the scl */
+	struct scenewin_asset asset[MAX_ASSETS + 1];
+	size_t win0;		/* first of its headers and windows in the batch's arrays */
+	struct scenewin win;
 	uint64_t requests, bytes;
-	int sign;		/* hrefs on the signing hosts get a fresh SAS token */
-	const char *collection, *sas_url;	/* for that token */
-	char *href[MAX_ASSETS + 1];	/* signed hrefs (secret: never printed) */
+	struct scenesign signing;	/* does it get fresh tokens, from where */
+	const char *href[MAX_ASSETS + 1];	/* what is fetched: the scene's, or */
+	char *signed_href[MAX_ASSETS + 1];	/* with a token (secret: never printed) */
 };
-
-static void
-job_fail(struct job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-job_fail(struct job *j, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (j->bad)
-		return;
-	j->bad = 1;
-	va_start(ap, fmt);
-	vsnprintf(j->why, sizeof j->why, fmt, ap);
-	va_end(ap);
-}
-
-static struct geo_xform *
-xform_to(int epsg, char *err, size_t errlen)
-{
-	char dst[32];
-	size_t i;
-
-	for (i = 0; i < nxf; i++)
-		if (Xf[i].epsg == epsg)
-			return Xf[i].x;
-	snprintf(dst, sizeof dst, "EPSG:%d", epsg);
-	struct geo_xform *x = geo_xform_new("EPSG:4326", dst, err, errlen);
-	if (!x)
-		return NULL;
-	if (nxf == MAX_XFORMS) {
-		geo_xform_free(Xf[0].x);
-		memmove(Xf, Xf + 1, (MAX_XFORMS - 1) * sizeof Xf[0]);
-		nxf--;
-	}
-	Xf[nxf].epsg = epsg;
-	Xf[nxf].x = x;
-	nxf++;
-	return x;
-}
-
-/* EPSG code the scene declares (crs, proj:epsg or proj:code), 0 if none. */
-static int
-declared_epsg(const json_t *o)
-{
-	const json_t *v;
-
-	if ((v = json_object_get(o, "crs")) && json_is_string(v))
-		return geo_epsg_of(json_string_value(v));
-	if ((v = json_object_get(o, "proj:epsg")) && json_is_integer(v))
-		return (int)json_integer_value(v);
-	if ((v = json_object_get(o, "proj:code")) && json_is_string(v))
-		return geo_epsg_of(json_string_value(v));
-	return 0;
-}
-
-/*
- * Does this scene get signed (--sign, or marked "signed" by planetary-computer
- * in stac-query)?  Then its hrefs on the signing hosts lose their query string
- * here, in the record itself: the old token may have expired, the fresh one
- * goes only into the URLs fetched, and neither is ever written out.
- */
-static void
-sign_start(struct job *j, json_t *scene)
-{
-	json_t *mark = json_object_get(scene, "signed"), *a;
-	const char *by = json_string_value(json_object_get(mark, "by")), *key, *h, *su;
-	char *bare;
-
-	if (!json_is_object(scene))
-		return;
-	if (by != NULL && strcmp(by, "planetary-computer") != 0 && !O.sign) {
-		job_fail(j, "scene: signed by '%s': only planetary-computer is known", by);
-		return;
-	}
-	if (!O.sign && by == NULL)
-		return;
-	j->sign = 1;
-	json_object_foreach(json_object_get(scene, "assets"), key, a) {
-		h = json_string_value(json_object_get(a, "href"));
-		if (h == NULL || !pcsign_host_match(Sign, h) || strchr(h, '?') == NULL)
-			continue;
-		if ((bare = pcsign_strip(h)) == NULL)
-			tool_fatal(&T, "out of memory");
-		json_object_set_new(a, "href", json_string(bare));
-		free(bare);
-	}
-	/* The hrefs written out carry no token, so no expiry either. */
-	json_object_del(mark, "expiry");
-	j->collection = json_string_value(json_object_get(scene, "collection"));
-	if (j->collection == NULL)
-		j->collection = json_string_value(json_object_get(mark, "collection"));
-	j->sas_url = O.signing.sas_url;
-	su = json_string_value(json_object_get(mark, "sas_url"));
-	if (j->sas_url == NULL && su != NULL) {
-		if (!http_is_remote(su))
-			job_fail(j, "scene: signed.sas_url: expected an http(s) URL");
-		j->sas_url = su;
-	}
-}
 
 /* Parse the record: point, scene, asset hrefs. */
 static void
@@ -220,313 +133,153 @@ job_start(struct job *j)
 {
 	json_t *lon = json_object_get(j->r.json, "lon"), *lat = json_object_get(j->r.json, "lat");
 	json_t *scene = json_object_get(j->r.json, "scene"), *assets;
+	char err[256];
 	size_t i;
 
 	/* Before anything can reject the record: its old token must not reach the rejects. */
-	sign_start(j, scene);
+	switch (scenesign_start(&j->signing, scene, Sign, O.sign, O.signing.sas_url, err,
+	    sizeof err)) {
+	case SCENESIGN_NOMEM:
+		tool_fatal(&T, "out of memory");
+		break;
+	case SCENESIGN_REFUSED:
+		failure_set(&j->fail, "%s", err);
+		break;
+	case SCENESIGN_OK:
+		break;
+	}
 	if (!json_is_number(lon) || !json_is_number(lat)) {
-		job_fail(j, "lon/lat: missing or not numbers");
+		failure_set(&j->fail, "lon/lat: missing or not numbers");
 		return;
 	}
 	j->lon = json_number_value(lon);
 	j->lat = json_number_value(lat);
 	if (!isfinite(j->lon) || !isfinite(j->lat) || fabs(j->lon) > 180 || fabs(j->lat) > 90) {
-		job_fail(j, "lon/lat: (%g, %g) out of range", j->lon, j->lat);
+		failure_set(&j->fail, "lon/lat: (%g, %g) out of range", j->lon, j->lat);
 		return;
 	}
 	if (!json_is_object(scene) || !json_is_object(assets = json_object_get(scene, "assets"))) {
-		job_fail(j, "scene: missing, or without assets");
+		failure_set(&j->fail, "scene: missing, or without assets");
 		return;
 	}
 	j->nassets = O.visual ? 1 : O.nassets;
 	for (i = 0; i < j->nassets + (size_t)O.scl; i++) {
 		const char *name = i < j->nassets ? (O.visual ? "visual" : O.assets[i]) : "scl";
 		json_t *a = json_object_get(assets, name), *nd;
-		j->name[i] = name;
+		j->asset[i].name = name;
 		if (!json_is_object(a) || !json_is_string(json_object_get(a, "href"))) {
-			job_fail(j, "scene: no asset '%s' with an href", name);
+			failure_set(&j->fail, "scene: no asset '%s' with an href", name);
 			return;
 		}
+		j->href[i] = json_string_value(json_object_get(a, "href"));
 		if ((nd = json_object_get(a, "nodata")) && json_is_number(nd)) {
-			j->stac_nodata[i] = json_number_value(nd);
-			j->has_stac_nodata[i] = 1;
+			j->asset[i].nodata = json_number_value(nd);
+			j->asset[i].has_nodata = 1;
 		}
 	}
 }
 
-static const char *
-href_of(struct job *j, size_t i)
-{
-	json_t *a = json_object_get(json_object_get(json_object_get(j->r.json, "scene"),
-	    "assets"), j->name[i]);
-
-	if (j->href[i] != NULL)
-		return j->href[i];
-	return json_string_value(json_object_get(a, "href"));
-}
-
-static int
-same_transform(const double *a, const double *b)
-{
-	for (int i = 0; i < 6; i++)
-		if (fabs(a[i] - b[i]) > 1e-6 * (fabs(a[i]) + fabs(b[i]) + 1e-3))
-			return 0;
-	return 1;
-}
-
-/* Place the window: level, grid, and one cog_win per asset (+ scl). */
+/* Place the window on the opened assets: one cog_win per asset (+ scl). */
 static void
 job_plan(struct job *j, struct cog_open *op, struct cog_win *w)
 {
-	struct cog *c0 = op[j->open0].cog;
-	const struct cog_level *l;
-	double x = j->lon, y = j->lat, inv[6], cf, rf, px;
-	char err[256];
-	long n, col0, row0;
-	int declared;
+	struct scenewin_asset *scl = O.scl ? &j->asset[j->nassets] : NULL;
+	char err[512];
 	size_t i;
 
-	for (i = 0; i < j->nassets + (size_t)O.scl; i++)
-		if (!op[j->open0 + i].cog) {
-			job_fail(j, "asset %s: %s", j->name[i], op[j->open0 + i].error);
+	op += j->win0;
+	for (i = 0; i < j->nassets + (size_t)O.scl; i++) {
+		if (!op[i].cog) {
+			failure_set(&j->fail, "asset %s: %s", j->asset[i].name, op[i].error);
 			return;
 		}
-	if (!c0->has_georef || c0->epsg == 0) {
-		job_fail(j, "asset %s: no georeference or no EPSG code in the GeoTIFF keys",
-		    j->name[0]);
-		return;
+		j->asset[i].cog = op[i].cog;
 	}
-	declared = declared_epsg(json_object_get(j->r.json, "scene"));
-	if (declared && declared != c0->epsg) {
-		job_fail(j, "scene: crs EPSG:%d disagrees with asset %s (EPSG:%d)", declared,
-		    j->name[0], c0->epsg);
-		return;
-	}
-	j->level = 0;
-	if (O.resolution > 0 && (j->level = cog_level_for_res(c0, O.resolution)) < 0) {
-		job_fail(j, "asset %s: no overview with %g m pixels", j->name[0], O.resolution);
-		return;
-	}
-	l = &c0->level[j->level];
-	struct geo_xform *xf = xform_to(c0->epsg, err, sizeof err);
-	if (!xf || geo_xform_points(xf, &x, &y, 1, err, sizeof err) < 0) {
-		job_fail(j, "point to EPSG:%d: %s", c0->epsg, err);
-		return;
-	}
-	if (geo_invert(l->t, inv) < 0) {
-		job_fail(j, "asset %s: singular transform", j->name[0]);
-		return;
-	}
-	cf = inv[0] * x + inv[1] * y + inv[2];
-	rf = inv[3] * x + inv[4] * y + inv[5];
-	if (!(cf >= 0 && rf >= 0 && cf < l->width && rf < l->height)) {
-		job_fail(j, "window: point (%.6f, %.6f) lies outside the scene", j->lon, j->lat);
-		return;
-	}
-	px = hypot(l->t[0], l->t[3]);
-	n = O.size;
-	if (O.size_m > 0) {
-		n = lround(O.size_m / px);
-		if (n < 1 || n > 16384) {
-			job_fail(j, "--size-m %g: %ld pixels of %g m", O.size_m, n, px);
-			return;
-		}
-	}
-	/* Whole pixels nearest to centring the window on the point. */
-	col0 = (long)floor(cf - n / 2.0 + 0.5);
-	row0 = (long)floor(rf - n / 2.0 + 0.5);
-	snprintf(j->g.crs, sizeof j->g.crs, "EPSG:%d", c0->epsg);
-	geo_window_transform(l->t, (double)col0, (double)row0, 1, j->g.t);
-	j->g.width = j->g.height = (int)n;
-	j->has_nodata = 1;
-	j->nodata = c0->has_nodata ? c0->nodata : j->has_stac_nodata[0] ? j->stac_nodata[0] : 0;
-
-	for (i = 0; i < j->nassets; i++) {
-		struct cog *c = op[j->open0 + i].cog;
-		int lv = j->level;
-		if (i > 0) {
-			lv = O.resolution > 0 ? cog_level_for_res(c, O.resolution) : 0;
-			if (c->epsg != c0->epsg || lv < 0 ||
-			    !same_transform(c->level[lv].t, l->t) ||
-			    c->level[lv].width != l->width || c->level[lv].height != l->height) {
-				job_fail(j, "asset %s: grid differs from asset %s", j->name[i],
-				    j->name[0]);
-				return;
-			}
-			if (c->dtype != c0->dtype) {
-				job_fail(j, "asset %s: %s, asset %s: %s", j->name[i],
-				    dtype_name(c->dtype), j->name[0], dtype_name(c0->dtype));
-				return;
-			}
-		}
-		w[j->win0 + i].cog = c;
-		w[j->win0 + i].level = lv;
-		w[j->win0 + i].col0 = col0;
-		w[j->win0 + i].row0 = row0;
-		w[j->win0 + i].width = (int)n;
-		w[j->win0 + i].height = (int)n;
-		w[j->win0 + i].fill = j->nodata;
-	}
-	if (O.scl) {
-		/* The SCL pixels under the window (nearest, pixel centres), at full
-		 * resolution: averaged overviews would mix class codes. */
-		struct cog *c = op[j->open0 + j->nassets].cog;
-		double si[6], b[4], xs[2], ys[2];
-		long sc0, sr0, sc1, sr1;
-		if (c->epsg != c0->epsg) {
-			job_fail(j, "asset scl: EPSG:%d, image EPSG:%d", c->epsg, c0->epsg);
-			return;
-		}
-		if (c->dtype != DT_UINT8 || c->spp != 1) {
-			job_fail(j, "asset scl: expected one uint8 band");
-			return;
-		}
-		if (geo_invert(c->level[0].t, si) < 0) {
-			job_fail(j, "asset scl: singular transform");
-			return;
-		}
-		geo_window_bounds(j->g.t, (int)n, (int)n, b);
-		xs[0] = si[0] * b[0] + si[1] * b[3] + si[2];
-		ys[0] = si[3] * b[0] + si[4] * b[3] + si[5];
-		xs[1] = si[0] * b[2] + si[1] * b[1] + si[2];
-		ys[1] = si[3] * b[2] + si[4] * b[1] + si[5];
-		sc0 = (long)floor(fmin(xs[0], xs[1])) - 1;
-		sr0 = (long)floor(fmin(ys[0], ys[1])) - 1;
-		sc1 = (long)ceil(fmax(xs[0], xs[1])) + 1;
-		sr1 = (long)ceil(fmax(ys[0], ys[1])) + 1;
-		if (sc1 - sc0 > 32768 || sr1 - sr0 > 32768) {
-			job_fail(j, "asset scl: window of %ldx%ld pixels", sc1 - sc0, sr1 - sr0);
-			return;
-		}
-		j->scl_c0 = sc0;
-		j->scl_r0 = sr0;
-		struct cog_win *sw = &w[j->win0 + j->nassets];
-		sw->cog = c;
-		sw->level = 0;
-		sw->col0 = sc0;
-		sw->row0 = sr0;
-		sw->width = (int)(sc1 - sc0);
-		sw->height = (int)(sr1 - sr0);
-		sw->fill = 0;
-	}
+	if (scenewin_place(&j->win, &O.win, &j->asset[0],
+	    scenewin_scene_epsg(json_object_get(j->r.json, "scene")), Xforms, j->lon, j->lat, err,
+	    sizeof err) < 0 ||
+	    scenewin_fit(&j->win, &O.win, j->asset, j->nassets, scl, &w[j->win0], err,
+	    sizeof err) < 0)
+		failure_set(&j->fail, "%s", err);
 }
 
-static int
-is_nodata(const void *data, enum dtype dt, size_t i, double nd)
+/* The image raster: the windows' bands in asset order, named after the assets. */
+static struct raster *
+add_image(struct job *j, const struct cog_win *w)
 {
-	switch (dt) {
-	case DT_UINT8: return ((const uint8_t *)data)[i] == nd;
-	case DT_UINT16: return ((const uint16_t *)data)[i] == nd;
-	case DT_INT16: return ((const int16_t *)data)[i] == nd;
-	default: {
-		float v = ((const float *)data)[i];
-		return isnan(nd) ? isnan(v) : v == (float)nd;
-	}
-	}
+	enum dtype dt = w[0].cog->dtype;
+	size_t i, plane = (size_t)j->win.size * j->win.size, bsz = dtype_size(dt);
+	int nbands = 0, b = 0;
+	struct raster *ra;
+
+	for (i = 0; i < j->nassets; i++)
+		nbands += w[i].cog->spp;
+	if ((ra = rec_add_raster(&j->r, "image", j->win.size, j->win.size, nbands, dt)) == NULL)
+		return NULL;
+	for (i = 0; i < j->nassets; i++)
+		for (int s = 0; s < w[i].cog->spp; s++, b++) {
+			char nm[80];
+			memcpy((char *)ra->data + (size_t)b * plane * bsz,
+			    (const char *)w[i].data + (size_t)s * plane * bsz, plane * bsz);
+			if (w[i].cog->spp == 1)
+				snprintf(nm, sizeof nm, "%s", j->asset[i].name);
+			else if (O.visual && w[i].cog->spp == 3)
+				snprintf(nm, sizeof nm, "%s", s == 0 ? "red" : s == 1 ? "green" : "blue");
+			else
+				snprintf(nm, sizeof nm, "%s_%d", j->asset[i].name, s + 1);
+			raster_set_band_name(ra, b, nm);
+		}
+	ra->has_nodata = 1;
+	ra->nodata = j->win.nodata;
+	return ra;
 }
 
 /* Build the rasters, grid, coverage and fetch from the decoded windows. */
 static void
 job_finish(struct job *j, struct cog_open *op, struct cog_win *w, double t0)
 {
-	struct cog *c0;
-	struct raster *ra;
-	size_t i, k, plane, nbands = 0, valid = 0, bsz;
-	int b = 0;
+	struct raster *ra, *rs;
+	size_t i, n = j->nassets + (size_t)O.scl;
+	double cov;
 	json_t *fetch;
 
-	for (i = 0; i < j->nassets + (size_t)O.scl; i++) {
-		j->requests += op[j->open0 + i].requests + w[j->win0 + i].requests;
-		j->bytes += op[j->open0 + i].bytes + w[j->win0 + i].bytes;
+	op += j->win0;
+	w += j->win0;
+	for (i = 0; i < n; i++) {
+		j->requests += op[i].requests + w[i].requests;
+		j->bytes += op[i].bytes + w[i].bytes;
 	}
 	T.bytes_fetched += j->bytes;
-	if (j->bad)
+	if (j->fail.failed)
 		return;
-	for (i = 0; i < j->nassets + (size_t)O.scl; i++)
-		if (!w[j->win0 + i].ok) {
-			job_fail(j, "asset %s: %s", j->name[i], w[j->win0 + i].error);
+	for (i = 0; i < n; i++)
+		if (!w[i].ok) {
+			failure_set(&j->fail, "asset %s: %s", j->asset[i].name, w[i].error);
 			return;
 		}
-	c0 = w[j->win0].cog;
-	for (i = 0; i < j->nassets; i++)
-		nbands += w[j->win0 + i].cog->spp;
 	for (i = j->r.nrasters; i > 0; i--)
 		if (strcmp(j->r.rasters[i - 1].role, "image") == 0 ||
 		    (O.scl && strcmp(j->r.rasters[i - 1].role, "scl") == 0))
 			rec_remove_raster(&j->r, i - 1);
-	ra = rec_add_raster(&j->r, "image", j->g.width, j->g.height, (int)nbands, c0->dtype);
-	if (!ra) {
-		job_fail(j, "out of memory");
+	if ((ra = add_image(j, w)) == NULL) {
+		failure_set(&j->fail, "out of memory");
 		return;
 	}
-	plane = (size_t)j->g.width * j->g.height;
-	bsz = dtype_size(c0->dtype);
-	for (i = 0; i < j->nassets; i++) {
-		const struct cog_win *wi = &w[j->win0 + i];
-		for (int s = 0; s < wi->cog->spp; s++, b++) {
-			char nm[80];
-			memcpy((char *)ra->data + (size_t)b * plane * bsz,
-			    (const char *)wi->data + (size_t)s * plane * bsz, plane * bsz);
-			if (wi->cog->spp == 1)
-				snprintf(nm, sizeof nm, "%s", j->name[i]);
-			else if (O.visual && wi->cog->spp == 3)
-				snprintf(nm, sizeof nm, "%s", s == 0 ? "red" : s == 1 ? "green" : "blue");
-			else
-				snprintf(nm, sizeof nm, "%s_%d", j->name[i], s + 1);
-			raster_set_band_name(ra, b, nm);
-		}
-	}
-	ra->has_nodata = j->has_nodata;
-	ra->nodata = j->nodata;
-	/* Valid: inside the image and not nodata in every band. */
-	{
-		const struct cog_win *w0 = &w[j->win0];
-		const struct cog_level *l = &c0->level[j->level];
-		for (long r = 0; r < j->g.height; r++) {
-			long R = w0->row0 + r;
-			if (R < 0 || R >= (long)l->height)
-				continue;
-			for (long c = 0; c < j->g.width; c++) {
-				long C = w0->col0 + c;
-				if (C < 0 || C >= (long)l->width)
-					continue;
-				k = (size_t)r * j->g.width + c;
-				for (b = 0; b < (int)nbands; b++)
-					if (!is_nodata((const char *)ra->data + (size_t)b * plane * bsz,
-					    c0->dtype, k, j->nodata))
-						break;
-				if (b < (int)nbands)
-					valid++;
-			}
-		}
-	}
+	cov = (double)scenewin_count_valid(&j->win, ra->data, ra->nbands, ra->dtype) /
+	    ((double)j->win.size * j->win.size);
 	if (O.scl) {
-		const struct cog_win *sw = &w[j->win0 + j->nassets];
-		const double *st = sw->cog->level[0].t;
-		double si[6];
-		struct raster *rs = rec_add_raster(&j->r, "scl", j->g.width, j->g.height, 1, DT_UINT8);
-		if (!rs || geo_invert(st, si) < 0) {
-			job_fail(j, "out of memory");
+		rs = rec_add_raster(&j->r, "scl", j->win.size, j->win.size, 1, DT_UINT8);
+		if (rs == NULL) {
+			failure_set(&j->fail, "out of memory");
 			return;
 		}
 		raster_set_band_name(rs, 0, "scl");
 		rs->has_nodata = 1;
 		rs->nodata = 0;
-		for (long r = 0; r < j->g.height; r++)
-			for (long c = 0; c < j->g.width; c++) {
-				double x, y;
-				long sc, sr;
-				geo_apply(j->g.t, c + 0.5, r + 0.5, &x, &y);
-				sc = (long)floor(si[0] * x + si[1] * y + si[2]) - sw->col0;
-				sr = (long)floor(si[3] * x + si[4] * y + si[5]) - sw->row0;
-				if (sc >= 0 && sr >= 0 && sc < sw->width && sr < sw->height)
-					((uint8_t *)rs->data)[(size_t)r * j->g.width + c] =
-					    ((const uint8_t *)sw->data)[(size_t)sr * sw->width + sc];
-			}
+		scenewin_scl_sample(&j->win, w[j->nassets].data, rs->data);
 	}
 	j->r.has_grid = 1;
-	j->r.grid = j->g;
-	double cov = (double)valid / (double)plane;
+	j->r.grid = j->win.grid;
 	json_object_set_new(j->r.json, "coverage", json_real(round(cov * 1e6) / 1e6));
 	fetch = json_object();
 	json_object_set_new(fetch, "requests", json_integer((json_int_t)j->requests));
@@ -534,16 +287,16 @@ job_finish(struct job *j, struct cog_open *op, struct cog_win *w, double t0)
 	json_object_set_new(fetch, "seconds", json_real(round((now_seconds() - t0) * 1e3) / 1e3));
 	json_object_set_new(j->r.json, "fetch", fetch);
 	if (cov < O.min_coverage)
-		job_fail(j, "coverage %.4f below --min-coverage %g", cov, O.min_coverage);
+		failure_set(&j->fail, "coverage %.4f below --min-coverage %g", cov, O.min_coverage);
 }
 
 /* A batch of -j records: fetched on one thread while the batch before it decodes. */
 struct batch {
 	struct job *js;
 	size_t n;
-	struct cog_open *op;
-	struct cog_win *w;
-	size_t nopen, nwin;
+	struct cog_open *op;	/* one header and one window per asset of */
+	struct cog_win *w;	/* every record still standing */
+	size_t nwin;
 	double t0;
 };
 
@@ -553,29 +306,30 @@ static void
 sign_batch(struct batch *b)
 {
 	struct pcsign_href *hs;
+	struct job *j;
 	size_t i, k, m = 0;
 
 	for (i = 0; i < b->n; i++)
-		if (b->js[i].sign && !b->js[i].bad)
-			m += b->js[i].nassets + (size_t)O.scl;
+		if ((j = &b->js[i])->signing.sign && !j->fail.failed)
+			m += j->nassets + (size_t)O.scl;
 	if (m == 0 || (hs = calloc(m, sizeof *hs)) == NULL)
 		return;		/* out of memory: unsigned hrefs fail on their own */
 	for (i = m = 0; i < b->n; i++)
-		if (b->js[i].sign && !b->js[i].bad)
-			for (k = 0; k < b->js[i].nassets + (size_t)O.scl; k++, m++) {
-				hs[m].collection = b->js[i].collection;
-				hs[m].sas_url = b->js[i].sas_url;
-				hs[m].href = href_of(&b->js[i], k);
+		if ((j = &b->js[i])->signing.sign && !j->fail.failed)
+			for (k = 0; k < j->nassets + (size_t)O.scl; k++, m++) {
+				hs[m].collection = j->signing.collection;
+				hs[m].sas_url = j->signing.sas_url;
+				hs[m].href = j->href[k];
 			}
 	pcsign_sign(Sign, hs, m);
 	for (i = m = 0; i < b->n; i++)
-		if (b->js[i].sign && !b->js[i].bad)
-			for (k = 0; k < b->js[i].nassets + (size_t)O.scl; k++, m++) {
+		if ((j = &b->js[i])->signing.sign && !j->fail.failed)
+			for (k = 0; k < j->nassets + (size_t)O.scl; k++, m++) {
 				if (hs[m].out == NULL)
-					job_fail(&b->js[i], "sign: asset %s: %s", b->js[i].name[k],
+					failure_set(&j->fail, "sign: asset %s: %s", j->asset[k].name,
 					    hs[m].error);
 				else if (hs[m].is_signed) {
-					b->js[i].href[k] = hs[m].out;
+					j->href[k] = j->signed_href[k] = hs[m].out;
 					hs[m].out = NULL;
 				}
 				pcsign_href_clear(&hs[m]);
@@ -601,16 +355,14 @@ fetch_batch(void *arg)
 
 	b->t0 = now_seconds();
 	sign_batch(b);
-	b->nopen = b->nwin = 0;
+	b->nwin = 0;
 	for (i = 0; i < b->n; i++)
-		if (!js[i].bad) {
+		if (!js[i].fail.failed) {
 			js[i].opened = 1;
-			js[i].open0 = b->nopen;
 			js[i].win0 = b->nwin;
-			b->nopen += js[i].nassets + (size_t)O.scl;
 			b->nwin += js[i].nassets + (size_t)O.scl;
 		}
-	b->op = calloc(b->nopen + 1, sizeof *b->op);
+	b->op = calloc(b->nwin + 1, sizeof *b->op);
 	b->w = calloc(b->nwin + 1, sizeof *b->w);
 	if (!b->op || !b->w) {
 		free(b->op);
@@ -622,14 +374,14 @@ fetch_batch(void *arg)
 	for (i = 0; i < b->n; i++)
 		if (js[i].opened)
 			for (k = 0; k < js[i].nassets + (size_t)O.scl; k++)
-				b->op[js[i].open0 + k].url = href_of(&js[i], k);
-	cog_open_many(H, Cache, b->op, b->nopen);
+				b->op[js[i].win0 + k].url = js[i].href[k];
+	cog_open_many(H, Cache, b->op, b->nwin);
 	for (i = 0; i < b->n; i++)
 		if (js[i].opened)
 			job_plan(&js[i], b->op, b->w);
 	/* Records that failed fetch nothing more: their windows have no file. */
 	for (i = 0; i < b->n; i++)
-		if (js[i].bad && js[i].opened)
+		if (js[i].fail.failed && js[i].opened)
 			for (k = 0; k < js[i].nassets + (size_t)O.scl; k++)
 				b->w[js[i].win0 + k].cog = NULL;
 	cog_fetch_many(H, b->w, b->nwin);
@@ -649,16 +401,16 @@ finish_batch(struct batch *b)
 		struct job *j = &b->js[i];
 		if (j->opened)
 			job_finish(j, b->op, b->w, b->t0);
-		if (j->bad)
-			tool_reject(&T, &j->r, "%s", j->why);
+		if (j->fail.failed)
+			tool_reject(&T, &j->r, "%s", j->fail.why);
 		else
 			tool_emit(&T, &j->r);
 		for (k = 0; k < MAX_ASSETS + 1; k++)
-			free(j->href[k]);
+			free(j->signed_href[k]);
 	}
 	for (k = 0; k < b->nwin; k++)
 		cog_win_clear(&b->w[k]);
-	for (k = 0; k < b->nopen; k++)
+	for (k = 0; k < b->nwin; k++)
 		cog_unref(b->op[k].cog);
 	free(b->op);
 	free(b->w);
@@ -680,23 +432,6 @@ read_batch(struct batch *b)
 	}
 	b->n = n;
 	return n;
-}
-
-static void
-set_assets(char *list)
-{
-	char *s, *save = NULL;
-
-	O.nassets = 0;
-	for (s = strtok_r(list, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
-		if (*s == '\0')
-			continue;
-		if (O.nassets == MAX_ASSETS)
-			tool_usage_error(&T, "--assets: more than %d assets", MAX_ASSETS);
-		O.assets[O.nassets++] = s;
-	}
-	if (O.nassets == 0)
-		tool_usage_error(&T, "--assets: empty list");
 }
 
 int
@@ -723,15 +458,15 @@ main(int argc, char **argv)
 			O.scl = 1;
 			break;
 		case OPT_SIZE:
-			if (parse_long(optarg, 1, 16384, &O.size))
+			if (parse_long(optarg, 1, 16384, &O.win.size))
 				tool_usage_error(&T, "--size: expected pixels in 1..16384, got '%s'", optarg);
 			break;
 		case OPT_SIZE_M:
-			if (parse_double(optarg, &O.size_m) || !(O.size_m > 0))
+			if (parse_double(optarg, &O.win.size_m) || !(O.win.size_m > 0))
 				tool_usage_error(&T, "--size-m: expected metres > 0, got '%s'", optarg);
 			break;
 		case OPT_RESOLUTION:
-			if (parse_double(optarg, &O.resolution) || !(O.resolution > 0))
+			if (parse_double(optarg, &O.win.resolution) || !(O.win.resolution > 0))
 				tool_usage_error(&T, "--resolution: expected metres > 0, got '%s'", optarg);
 			break;
 		case OPT_MIN_COVERAGE:
@@ -767,7 +502,8 @@ main(int argc, char **argv)
 		if ((Sign = pcsign_new(H, &O.signing)) == NULL)
 			tool_fatal(&T, "out of memory");
 	}
-	if ((Cache = cog_cache_new((size_t)O.cache)) == NULL)
+	if ((Cache = cog_cache_new((size_t)O.cache)) == NULL ||
+	    (Xforms = xfcache_new(MAX_XFORMS)) == NULL)
 		tool_fatal(&T, "out of memory");
 	struct batch bt[2];
 	pthread_t th;
@@ -797,8 +533,7 @@ main(int argc, char **argv)
 	free(bt[1].js);
 	cog_cache_free(Cache);
 	pcsign_free(Sign);
-	for (size_t i = 0; i < nxf; i++)
-		geo_xform_free(Xf[i].x);
+	xfcache_free(Xforms);
 	http_free(H);
 	return tool_finish(&T);
 }

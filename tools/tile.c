@@ -15,13 +15,15 @@
  * of the reduced pixels, with a grid that still maps each pixel to the ground.
  */
 #include <math.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "augview.h"
 #include "geo.h"
 #include "rec.h"
 #include "resample.h"
+#include "tilecut.h"
+#include "tilestat.h"
 #include "tool.h"
 
 static const char usage[] =
@@ -51,138 +53,80 @@ enum {
 	OPT_MAX_CLOUD, OPT_CLOUD_CLASSES, OPT_SCL_INVALID
 };
 
-/* SCL class 0 is "no data": never cloud, never counted in the cloud fraction. */
-#define SCL_NODATA	0
-
-/* Views: the tile itself, then the augmentations in the order asked. */
-enum view { V_NONE, V_FLIP, V_R90, V_R180, V_R270, V_COUNT };
-static const char *view_names[V_COUNT] = { NULL, "flip", "r90", "r180", "r270" };
-
 struct opts {
 	int size, stride, out;
 	double min_valid;
 	enum rs_filter filter;
-	enum view aug[V_COUNT];
+	enum augview aug[AUGVIEW_COUNT];
 	int naug;
 	double max_cloud;		/* < 0: no cloud check */
 	unsigned char cloudy[256];	/* SCL classes that are cloud */
 	unsigned char scl_bad[256];	/* SCL classes that are not valid pixels */
 };
 
-/* What the SCL says about one window (input pixels inside the raster). */
-struct scl_stat {
-	size_t count[256];
-	size_t data;		/* pixels whose class is not SCL_NODATA */
-	size_t cloud;		/* of those, cloud classes */
-};
-
+/* --size, --stride, --out: pixels in 1..65536. */
 static int
-is_categorical(const struct raster *ra)
+pixels(struct tool *t, const char *opt, const char *arg)
 {
-	return strcmp(ra->role, "label") == 0 || strcmp(ra->role, "scl") == 0;
-}
+	long v;
 
-static int
-is_nodata(const struct raster *ra, double v)
-{
-	return isnan(v) || (ra->has_nodata && v == ra->nodata);
-}
-
-/* What padding is filled with: the raster's nodata, else 255 for labels, 0 otherwise. */
-static double
-pad_value(const struct raster *ra)
-{
-	if (ra->has_nodata)
-		return ra->nodata;
-	return strcmp(ra->role, "label") == 0 ? 255 : 0;
+	if (parse_long(arg, 1, 65536, &v))
+		tool_usage_error(t, "%s: expected 1..65536, got '%s'", opt, arg);
+	return (int)v;
 }
 
 static void
-put_sample(void *data, enum dtype dt, size_t k, double v)
+parse_aug(struct tool *t, struct opts *o, const char *arg)
 {
-	switch (dt) {
-	case DT_UINT8:	((uint8_t *)data)[k] = (uint8_t)v; break;
-	case DT_UINT16:	((uint16_t *)data)[k] = (uint16_t)v; break;
-	case DT_INT16:	((int16_t *)data)[k] = (int16_t)v; break;
-	case DT_FLOAT32: ((float *)data)[k] = (float)v; break;
-	default:	break;
+	char buf[256], *tok, *save = NULL;
+	enum augview v;
+	int k;
+
+	if (strlen(arg) >= sizeof buf)
+		tool_usage_error(t, "--aug: list too long");
+	strcpy(buf, arg);
+	o->naug = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (augview_parse(tok, &v) < 0)
+			tool_usage_error(t, "--aug: unknown view '%s' (flip, r90, r180, r270)",
+			    tok);
+		for (k = 0; k < o->naug; k++)
+			if (o->aug[k] == v)
+				break;
+		if (k == o->naug)
+			o->aug[o->naug++] = v;
 	}
 }
 
-/* A filtered value back into the dtype: rounded half up and clamped for integers. */
-static double
-to_dtype(enum dtype dt, double v)
-{
-	double lo, hi;
-
-	switch (dt) {
-	case DT_UINT8:	lo = 0; hi = 255; break;
-	case DT_UINT16:	lo = 0; hi = 65535; break;
-	case DT_INT16:	lo = -32768; hi = 32767; break;
-	default:	return v;
-	}
-	/* Half up; the epsilon makes exact ties (common: weights are k/16 at
-	 * 512 -> 224) independent of the order of summation. */
-	v = floor(v + 0.5 + 1e-7);
-	return v < lo ? lo : v > hi ? hi : v;
-}
-
 /*
- * Fraction of the size x size window at (col0,row0) that is valid: label
- * pixels not nodata when a label exists, else image pixels with at least one
- * band not nodata; with an scl raster also an SCL class outside --scl-invalid
- * (both rules must hold).  Padding counts as invalid.
- */
-static double
-valid_fraction(const struct raster *ref, const struct raster *scl, int col0, int row0,
-    const struct opts *o)
-{
-	size_t n = 0;
-	int x, y, b, nb = strcmp(ref->role, "label") == 0 ? 1 : ref->nbands, size = o->size;
-
-	for (y = row0; y < row0 + size && y < ref->height; y++)
-		for (x = col0; x < col0 + size && x < ref->width; x++) {
-			size_t i = (size_t)y * ref->width + x;
-
-			if (scl != NULL && o->scl_bad[((const uint8_t *)scl->data)[i]])
-				continue;
-			for (b = 0; b < nb; b++)
-				if (!is_nodata(ref, raster_get(ref, b, i)))
-					break;
-			n += b < nb;
-		}
-	return (double)n / ((double)size * size);
-}
-
-/*
- * Count the SCL classes of the window at (col0,row0) at input resolution
- * (padding is not counted).  The cloud fraction is cloud / data: pixels of
- * SCL no data say nothing about clouds, so they are left out of both.
+ * A comma-separated list of SCL classes 0..255 into set; "" is the empty set
+ * when empty_ok.  Class 0 (no data) cannot be cloud: it is never in the
+ * cloud fraction.
  */
 static void
-scl_window(const struct raster *scl, int col0, int row0, const struct opts *o,
-    struct scl_stat *st)
+parse_classes(struct tool *t, const char *opt, const char *arg, unsigned char set[256],
+    int empty_ok)
 {
-	const uint8_t *p = scl->data;
-	int x, y;
+	char buf[1024], *tok, *save = NULL;
+	long v;
 
-	memset(st, 0, sizeof *st);
-	for (y = row0; y < row0 + o->size && y < scl->height; y++)
-		for (x = col0; x < col0 + o->size && x < scl->width; x++)
-			st->count[p[(size_t)y * scl->width + x]]++;
-	for (x = 0; x < 256; x++)
-		if (x != SCL_NODATA) {
-			st->data += st->count[x];
-			if (o->cloudy[x])
-				st->cloud += st->count[x];
-		}
-}
-
-/* The cloud fraction, NaN when the window has no SCL data at all. */
-static double
-cloud_fraction(const struct scl_stat *st)
-{
-	return st->data ? (double)st->cloud / (double)st->data : NAN;
+	memset(set, 0, 256);
+	if (*arg == '\0' && empty_ok)
+		return;
+	if (strlen(arg) >= sizeof buf)
+		tool_usage_error(t, "%s: list too long", opt);
+	strcpy(buf, arg);
+	if (*arg == '\0' || *arg == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
+		tool_usage_error(t, "%s: expected SCL classes 0..255 separated by commas, got '%s'",
+		    opt, arg);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (parse_long(tok, 0, 255, &v))
+			tool_usage_error(t, "%s: expected SCL classes 0..255 separated by commas, "
+			    "got '%s'", opt, tok);
+		if (v == TILESTAT_SCL_NODATA && !empty_ok)
+			tool_usage_error(t, "%s: class 0 is SCL no data, never cloud", opt);
+		set[v] = 1;
+	}
 }
 
 /*
@@ -190,15 +134,15 @@ cloud_fraction(const struct scl_stat *st)
  * the pixels of class 0 and of each cloud and invalid class, keys ascending.
  */
 static json_t *
-scl_keys(const struct scl_stat *st, const struct opts *o)
+scl_keys(const struct tilestat_scl *st, const struct opts *o)
 {
 	json_t *j, *c;
-	double cf = cloud_fraction(st);
+	double cf = tilestat_cloud_fraction(st);
 	char k[16];
 
 	c = json_object();
 	for (int x = 0; x < 256; x++)
-		if (x == SCL_NODATA || o->cloudy[x] || o->scl_bad[x]) {
+		if (x == TILESTAT_SCL_NODATA || o->cloudy[x] || o->scl_bad[x]) {
 			snprintf(k, sizeof k, "%d", x);
 			json_object_set_new(c, k, json_integer((json_int_t)st->count[x]));
 		}
@@ -207,163 +151,6 @@ scl_keys(const struct scl_stat *st, const struct opts *o)
 	    json_real(round(cf * 1e4) / 1e4 + 0.0));
 	json_object_set_new(j, "scl_counts", c);
 	return j;
-}
-
-/*
- * Fill dst (an out x out raster already sized, same dtype as src) from the
- * window of src at (col0,row0).  0 ok, -1 out of memory.
- */
-static int
-cut(const struct raster *src, struct raster *dst, int col0, int row0, const struct opts *o)
-{
-	size_t S = (size_t)o->size, N = (size_t)o->out, splane = raster_plane(src);
-	size_t dplane = N * N, esz = dtype_size(src->dtype);
-	double pad = pad_value(src);
-	double *v = NULL, *res = NULL;
-	unsigned char *m = NULL, *dm = NULL, *w8 = NULL;
-	size_t bad = 0;
-	int b, rc = -1;
-
-	if (is_categorical(src) || N == S) {
-		/* Nearest at pixel centres; with N == S that is a plain copy. */
-		for (b = 0; b < src->nbands; b++)
-			for (size_t i = 0; i < N; i++)
-				for (size_t j = 0; j < N; j++) {
-					long y = row0 + rs_nearest((int)i, (int)S, (int)N);
-					long x = col0 + rs_nearest((int)j, (int)S, (int)N);
-					size_t k = (size_t)b * dplane + i * N + j;
-
-					if (x < src->width && y < src->height)
-						memcpy((char *)dst->data + k * esz, (const char *)src->data +
-						    ((size_t)b * splane + (size_t)y * src->width + x) * esz, esz);
-					else
-						put_sample(dst->data, dst->dtype, k, pad);
-				}
-		return 0;
-	}
-	v = malloc(S * S * sizeof *v);
-	m = malloc(S * S);
-	res = malloc(dplane * sizeof *res);
-	dm = malloc(dplane);
-	if (v == NULL || m == NULL || res == NULL || dm == NULL)
-		goto out;
-	/*
-	 * One mask for all bands: a pixel is nodata when every band is (so a
-	 * stretched pixel that is 0 in one band only still counts), or padding.
-	 */
-	memset(m, 0, S * S);
-	for (size_t y = 0; y < S; y++)
-		for (size_t x = 0; x < S; x++) {
-			size_t sx = (size_t)col0 + x, sy = (size_t)row0 + y;
-
-			if (sx >= (size_t)src->width || sy >= (size_t)src->height)
-				continue;
-			for (b = 0; b < src->nbands && !m[y * S + x]; b++)
-				m[y * S + x] = !is_nodata(src, raster_get(src, b,
-				    sy * src->width + sx));
-			bad += !m[y * S + x];
-		}
-	for (size_t y = 0; y < S; y++)
-		for (size_t x = 0; x < S; x++)
-			bad += (size_t)col0 + x >= (size_t)src->width ||
-			    (size_t)row0 + y >= (size_t)src->height;
-	for (b = 0; b < src->nbands; b++) {
-		if (bad == 0 && o->filter == RS_BILINEAR && src->dtype == DT_UINT8) {
-			/* Whole 8-bit windows go through Pillow's own fixed-point path. */
-			if (w8 == NULL && (w8 = malloc(S * S)) == NULL)
-				goto out;
-			for (size_t y = 0; y < S; y++)
-				memcpy(w8 + y * S, (const uint8_t *)src->data + (size_t)b * splane +
-				    ((size_t)row0 + y) * src->width + col0, S);
-			if (rs_plane_u8(w8, (int)S, (int)S, (uint8_t *)dst->data +
-			    (size_t)b * dplane, (int)N, (int)N) == -1)
-				goto out;
-			continue;
-		}
-		for (size_t y = 0; y < S; y++)
-			for (size_t x = 0; x < S; x++) {
-				size_t sx = (size_t)col0 + x, sy = (size_t)row0 + y;
-
-				v[y * S + x] = m[y * S + x] ?
-				    raster_get(src, b, sy * src->width + sx) : 0;
-			}
-		/* Without nodata in the window the plain (unmasked) filter runs. */
-		if (rs_plane(v, bad ? m : NULL, (int)S, (int)S, res, dm, (int)N, (int)N,
-		    o->filter) == -1)
-			goto out;
-		for (size_t k = 0; k < dplane; k++)
-			put_sample(dst->data, dst->dtype, (size_t)b * dplane + k,
-			    dm[k] ? to_dtype(dst->dtype, res[k]) : pad);
-	}
-	rc = 0;
-out:
-	free(w8);
-	free(v);
-	free(m);
-	free(res);
-	free(dm);
-	return rc;
-}
-
-/*
- * Permute one w x h plane of esz-byte samples into dst for view vw (r90 and
- * r270 swap w and h).  r90 is numpy.rot90(a, 1) (counter-clockwise), r270 is
- * numpy.rot90(a, 3), flip is numpy.fliplr.
- */
-static void
-permute(const char *src, char *dst, int w, int h, size_t esz, enum view vw)
-{
-	int i, j, ow = (vw == V_R90 || vw == V_R270) ? h : w;
-	int oh = (vw == V_R90 || vw == V_R270) ? w : h;
-
-	for (i = 0; i < oh; i++)
-		for (j = 0; j < ow; j++) {
-			int si, sj;
-
-			switch (vw) {
-			case V_FLIP:	si = i;		sj = w - 1 - j;	break;
-			case V_R90:	si = j;		sj = w - 1 - i;	break;
-			case V_R180:	si = h - 1 - i;	sj = w - 1 - j;	break;
-			case V_R270:	si = h - 1 - j;	sj = i;		break;
-			default:	si = i;		sj = j;		break;
-			}
-			memcpy(dst + ((size_t)i * ow + j) * esz,
-			    src + ((size_t)si * w + sj) * esz, esz);
-		}
-}
-
-/*
- * The transform of a view: pixel corner (x', y') of the view is pixel corner
- * (col, row) of the tile, so the view's affine is the tile's composed with
- * that map (still an affine; r90/r270 give a rotated geotransform).
- */
-static void
-view_transform(const double t[6], int w, int h, enum view vw, double o[6])
-{
-	double a = t[0], b = t[1], c = t[2], d = t[3], e = t[4], f = t[5];
-
-	switch (vw) {
-	case V_FLIP:	/* col = w - x', row = y' */
-		o[0] = -a; o[1] = b; o[2] = a * w + c;
-		o[3] = -d; o[4] = e; o[5] = d * w + f;
-		break;
-	case V_R90:	/* col = w - y', row = x' */
-		o[0] = b; o[1] = -a; o[2] = a * w + c;
-		o[3] = e; o[4] = -d; o[5] = d * w + f;
-		break;
-	case V_R180:	/* col = w - x', row = h - y' */
-		o[0] = -a; o[1] = -b; o[2] = a * w + b * h + c;
-		o[3] = -d; o[4] = -e; o[5] = d * w + e * h + f;
-		break;
-	case V_R270:	/* col = y', row = h - x' */
-		o[0] = -b; o[1] = a; o[2] = b * h + c;
-		o[3] = -e; o[4] = d; o[5] = e * h + f;
-		break;
-	default:
-		memcpy(o, t, 6 * sizeof *o);
-	}
-	for (int i = 0; i < 6; i++)
-		o[i] += 0.0;	/* no "-0.0" in the JSON */
 }
 
 /* A record with r's keys and empty rasters shaped like r's, w x h. */
@@ -395,18 +182,19 @@ rec_like(const struct rec *r, struct rec *out, int w, int h)
 
 static void
 set_tile_key(struct rec *tr, const char *poi, int index, int row0, int col0,
-    const struct opts *o, double vf, enum view vw, json_t *scl)
+    const struct opts *o, double vf, enum augview vw, json_t *scl)
 {
 	char stem[512];
 	json_t *tk;
 
-	if (vw == V_NONE)
+	if (vw == AUGVIEW_NONE)
 		snprintf(stem, sizeof stem, "%s_t%04d", poi, index);
 	else
-		snprintf(stem, sizeof stem, "%s_t%04d_%s", poi, index, view_names[vw]);
+		snprintf(stem, sizeof stem, "%s_t%04d_%s", poi, index, augview_name(vw));
 	tk = json_pack("{s:i, s:s, s:[i,i], s:i, s:i, s:f, s:o, s:s}", "index", index,
 	    "stem", stem, "origin", row0, col0, "size", o->size, "out", o->out,
-	    "valid_fraction", vf, "aug", vw == V_NONE ? json_null() : json_string(view_names[vw]),
+	    "valid_fraction", vf, "aug", vw == AUGVIEW_NONE ? json_null() :
+	    json_string(augview_name(vw)),
 	    "filter", o->filter == RS_AREA ? "area" : "bilinear");
 	if (tk != NULL && scl != NULL)
 		json_object_update(tk, scl);
@@ -415,10 +203,10 @@ set_tile_key(struct rec *tr, const char *poi, int index, int row0, int col0,
 
 /* A view of the tile record base (already cut): same keys, permuted pixels. */
 static int
-make_view(const struct rec *base, struct rec *v, enum view vw)
+make_view(const struct rec *base, struct rec *v, enum augview vw)
 {
 	int w = base->rasters[0].width, h = base->rasters[0].height;
-	int sw = (vw == V_R90 || vw == V_R270);
+	int sw = augview_swaps_sides(vw);
 
 	if (rec_like(base, v, sw ? h : w, sw ? w : h) == -1)
 		return -1;
@@ -427,11 +215,11 @@ make_view(const struct rec *base, struct rec *v, enum view vw)
 		size_t esz = dtype_size(s->dtype), plane = raster_plane(s);
 
 		for (int b = 0; b < s->nbands; b++)
-			permute((const char *)s->data + (size_t)b * plane * esz,
+			augview_plane((const char *)s->data + (size_t)b * plane * esz,
 			    (char *)v->rasters[i].data + (size_t)b * plane * esz, w, h, esz, vw);
 	}
 	if (base->has_grid)
-		view_transform(base->grid.t, w, h, vw, v->grid.t);
+		augview_transform(base->grid.t, w, h, vw, v->grid.t);
 	return 0;
 }
 
@@ -476,16 +264,17 @@ tile_record(struct tool *t, struct rec *r, const struct opts *o, char *why, size
 	padded = W < o->size || H < o->size;
 	for (i = 0; padded && i < r->nrasters; i++)
 		if (!r->rasters[i].has_nodata) {
-			r->rasters[i].nodata = pad_value(&r->rasters[i]);
+			r->rasters[i].nodata = tilecut_pad_value(&r->rasters[i]);
 			r->rasters[i].has_nodata = 1;
 		}
 	row1 = H < o->size ? 0 : H - o->size;
 	col1 = W < o->size ? 0 : W - o->size;
 	for (row0 = 0; row0 <= row1; row0 += o->stride)
 		for (col0 = 0; col0 <= col1; col0 += o->stride) {
-			struct rec tr, views[V_COUNT];
-			struct scl_stat st;
-			double vf = valid_fraction(ref, scl, col0, row0, o), cf;
+			struct rec tr, views[AUGVIEW_COUNT];
+			struct tilestat_scl st;
+			double vf = tilestat_valid_fraction(ref, scl, o->scl_bad, col0, row0, o->size);
+			double cf;
 			json_t *sk = NULL;
 			int k;
 
@@ -494,8 +283,8 @@ tile_record(struct tool *t, struct rec *r, const struct opts *o, char *why, size
 			if (vf < o->min_valid)
 				continue;
 			if (scl != NULL) {
-				scl_window(scl, col0, row0, o, &st);
-				cf = cloud_fraction(&st);
+				tilestat_scl(scl, o->cloudy, col0, row0, o->size, &st);
+				cf = tilestat_cloud_fraction(&st);
 				/* Unknown cloudiness (no SCL data) is no reason to skip. */
 				if (o->max_cloud >= 0 && !isnan(cf) && cf > o->max_cloud) {
 					cloudy++;
@@ -511,7 +300,8 @@ tile_record(struct tool *t, struct rec *r, const struct opts *o, char *why, size
 				goto oom;
 			}
 			for (i = 0; i < r->nrasters; i++)
-				if (cut(&r->rasters[i], &tr.rasters[i], col0, row0, o) == -1) {
+				if (tilecut_window(&r->rasters[i], &tr.rasters[i], col0, row0, o->size,
+				    o->filter) == -1) {
 					rec_free(&tr);
 					json_decref(sk);
 					goto oom;
@@ -527,7 +317,7 @@ tile_record(struct tool *t, struct rec *r, const struct opts *o, char *why, size
 					json_decref(sk);
 					goto oom;
 				}
-			set_tile_key(&tr, poi, kept, row0, col0, o, vf, V_NONE, sk);
+			set_tile_key(&tr, poi, kept, row0, col0, o, vf, AUGVIEW_NONE, sk);
 			tool_emit(t, &tr);
 			for (k = 0; k < o->naug; k++) {
 				set_tile_key(&views[k], poi, kept, row0, col0, o, vf, o->aug[k], sk);
@@ -546,62 +336,6 @@ tile_record(struct tool *t, struct rec *r, const struct opts *o, char *why, size
 	return NULL;
 oom:
 	return "out of memory";
-}
-
-static void
-parse_aug(struct tool *t, struct opts *o, const char *arg)
-{
-	char buf[256], *tok, *save = NULL;
-	int v, k;
-
-	if (strlen(arg) >= sizeof buf)
-		tool_usage_error(t, "--aug: list too long");
-	strcpy(buf, arg);
-	o->naug = 0;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		for (v = V_FLIP; v < V_COUNT; v++)
-			if (strcmp(tok, view_names[v]) == 0)
-				break;
-		if (v == V_COUNT)
-			tool_usage_error(t, "--aug: unknown view '%s' (flip, r90, r180, r270)",
-			    tok);
-		for (k = 0; k < o->naug; k++)
-			if (o->aug[k] == (enum view)v)
-				break;
-		if (k == o->naug)
-			o->aug[o->naug++] = (enum view)v;
-	}
-}
-
-/*
- * A comma-separated list of SCL classes 0..255 into set; "" is the empty set
- * when empty_ok.  Class 0 (no data) cannot be cloud: it is never in the
- * cloud fraction.
- */
-static void
-parse_classes(struct tool *t, const char *opt, const char *arg, unsigned char set[256],
-    int empty_ok)
-{
-	char buf[1024], *tok, *save = NULL;
-	long v;
-
-	memset(set, 0, 256);
-	if (*arg == '\0' && empty_ok)
-		return;
-	if (strlen(arg) >= sizeof buf)
-		tool_usage_error(t, "%s: list too long", opt);
-	strcpy(buf, arg);
-	if (*arg == '\0' || *arg == ',' || arg[strlen(arg) - 1] == ',' || strstr(arg, ",,"))
-		tool_usage_error(t, "%s: expected SCL classes 0..255 separated by commas, got '%s'",
-		    opt, arg);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (parse_long(tok, 0, 255, &v))
-			tool_usage_error(t, "%s: expected SCL classes 0..255 separated by commas, "
-			    "got '%s'", opt, tok);
-		if (v == SCL_NODATA && !empty_ok)
-			tool_usage_error(t, "%s: class 0 is SCL no data, never cloud", opt);
-		set[v] = 1;
-	}
 }
 
 int
@@ -625,7 +359,6 @@ main(int argc, char **argv)
 	struct rec r;
 	const char *err;
 	char why[256];
-	long v;
 	int ch;
 
 	memset(&o, 0, sizeof o);
@@ -645,19 +378,13 @@ main(int argc, char **argv)
 			continue;
 		switch (ch) {
 		case OPT_SIZE:
-			if (parse_long(optarg, 1, 65536, &v))
-				tool_usage_error(&t, "--size: expected 1..65536, got '%s'", optarg);
-			o.size = (int)v;
+			o.size = pixels(&t, "--size", optarg);
 			break;
 		case OPT_STRIDE:
-			if (parse_long(optarg, 1, 65536, &v))
-				tool_usage_error(&t, "--stride: expected 1..65536, got '%s'", optarg);
-			o.stride = (int)v;
+			o.stride = pixels(&t, "--stride", optarg);
 			break;
 		case OPT_OUT:
-			if (parse_long(optarg, 1, 65536, &v))
-				tool_usage_error(&t, "--out: expected 1..65536, got '%s'", optarg);
-			o.out = (int)v;
+			o.out = pixels(&t, "--out", optarg);
 			break;
 		case OPT_MIN_VALID:
 			if (parse_double(optarg, &o.min_valid) || o.min_valid < 0 || o.min_valid > 1)
