@@ -30,6 +30,7 @@
 #include "rec.h"
 #include "tifread.h"
 #include "tool.h"
+#include "worldcover.h"
 
 static const char usage[] =
     "usage: lc-align [-hq] [-j N] (--source FILE|URL | --worldcover |\n"
@@ -72,7 +73,7 @@ enum {
 #define MAX_GRID_PX	((size_t)1 << 26)	/* 25 bytes of work per pixel */
 #define MAX_WIN_PX	((uint64_t)1 << 28)
 #define NXFORM		8
-#define NONE		0xff
+#define NONE		WORLDCOVER_OFF
 
 /* One land-cover GeoTIFF: the --source, or one WorldCover tile. */
 struct source {
@@ -406,9 +407,10 @@ job_prepare(struct job *j)
 {
 	const struct grid *g = &j->r.grid;
 	const char *dst;
-	char err[600], url[2048], name[8];
+	struct worldcover_tile tiles[MAX_PARTS];
+	char err[600];
 	size_t i, n;
-	int col, row, k, lastk = -1, tc, tr, ltc = -1, ltr = -1;
+	int col, row, k, nt;
 
 	if (!j->r.has_grid) {
 		bad(j, "no \"grid\": lc-align labels the record's own grid (run cog-read "
@@ -468,37 +470,20 @@ job_prepare(struct job *j)
 		memset(j->pi, 0, n);
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		if (lc_worldcover_tile_index(j->x[i], j->y[i], &tc, &tr) != 0) {
-			j->pi[i] = NONE;
-			continue;
-		}
-		/* Neighbouring pixels are almost always in the same tile. */
-		if (lastk >= 0 && tc == ltc && tr == ltr) {
-			j->pi[i] = (uint8_t)lastk;
-			continue;
-		}
-		lc_worldcover_tile_name(tc, tr, name, NULL, NULL);
-		for (k = 0; k < j->nparts; k++)
-			if (strcmp(j->parts[k].s->tile, name) == 0)
-				break;
-		if (k == j->nparts) {
-			if (k == MAX_PARTS) {
-				bad(j, "grid spans more than %d WorldCover tiles", MAX_PARTS);
-				return;
-			}
-			if (lc_tile_url(G.wc_tmpl, name, url, sizeof url) != 0) {
-				bad(j, "--worldcover-url: URL too long");
-				return;
-			}
-			if ((j->parts[k].s = source_get(url, name)) == NULL)
-				tool_fatal(&G.t, "out of memory");
-			j->nparts++;
-		}
-		j->pi[i] = (uint8_t)k;
-		lastk = k;
-		ltc = tc;
-		ltr = tr;
+	switch (worldcover_cover(G.wc_tmpl, j->x, j->y, n, j->pi, tiles, MAX_PARTS, &nt)) {
+	case WORLDCOVER_OK:
+		break;
+	case WORLDCOVER_TOO_MANY:
+		bad(j, "grid spans more than %d WorldCover tiles", MAX_PARTS);
+		return;
+	case WORLDCOVER_URL_TOO_LONG:
+		bad(j, "--worldcover-url: URL too long");
+		return;
+	}
+	for (k = 0; k < nt; k++) {
+		if ((j->parts[k].s = source_get(tiles[k].url, tiles[k].name)) == NULL)
+			tool_fatal(&G.t, "out of memory");
+		j->nparts++;
 	}
 }
 
@@ -747,7 +732,7 @@ job_finish(struct job *j)
 	}
 	lc = json_object();
 	json_object_set_new(lc, "source", json_string(G.worldcover ?
-	    "ESA WorldCover 10m 2021 v200" : G.source_name));
+	    WORLDCOVER_NAME : G.source_name));
 	json_object_set_new(lc, "nodata", json_integer((json_int_t)nd));
 	json_object_set(lc, "classes", G.classes);
 	json_object_set_new(lc, "coverage", json_real(round((double)valid / (double)j->n *
@@ -1158,7 +1143,7 @@ main(int argc, char **argv)
 		G.label_dt_known = 1;
 	}
 	if (G.worldcover && G.wc_tmpl == NULL)
-		G.wc_tmpl = LC_WORLDCOVER_URL;
+		G.wc_tmpl = WORLDCOVER_URL;
 	tool_start(&G.t, argc - optind, argv + optind);
 
 	remote = G.ee_asset != NULL || (G.worldcover ? !is_local(G.wc_tmpl) :
