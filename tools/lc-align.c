@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "cog.h"
+#include "ee.h"
 #include "geo.h"
 #include "http.h"
 #include "landcover.h"
@@ -114,6 +115,7 @@ struct job {
 	struct part parts[MAX_PARTS];
 	int nparts;
 	struct source *ee;		/* --earth-engine: the response, on the grid */
+	struct ee_pixels px;
 };
 
 struct xf {
@@ -141,7 +143,7 @@ static struct {
 	const char *ee_asset;		/* --earth-engine */
 	const char *ee_band;
 	char ee_endpoint[2048];		/* .../assets/ASSET:getPixels */
-	char *ee_auth;			/* "Authorization: Bearer ..." (never printed) */
+	struct ee ee;
 } G;
 
 static void
@@ -164,6 +166,7 @@ job_clear(struct job *j)
 	j->nparts = 0;
 	free(j->ee);
 	j->ee = NULL;
+	ee_pixels_clear(&j->px);
 }
 
 static void
@@ -758,100 +761,33 @@ job_finish(struct job *j)
  * that comes back is the label, pixel for pixel.  Masked pixels come back as
  * 0, so 0 is the source's nodata unless the file names another.
  */
-#define EE_MAX_SIDE	10000		/* the safe envelope GDAL's EEDAI driver keeps */
-#define EE_MAX_BYTES	((size_t)16 << 20)
-
-/* The "error.message" of an Earth Engine error body, for the reject. */
 static void
-ee_why(const char *body, size_t len, char *out, size_t outlen)
-{
-	json_t *j = body && len ? json_loadb(body, len, 0, NULL) : NULL;
-	const char *m = json_string_value(json_object_get(json_object_get(j, "error"),
-	    "message"));
-
-	snprintf(out, outlen, "%s%.300s", m ? ": " : "", m ? m : "");
-	json_decref(j);
-}
-
-static int
-ee_body(struct job *j, char **body)
+ee_take(struct job *j, const struct http_req *rq)
 {
 	const struct grid *g = &j->r.grid;
-	json_t *req;
-
-	req = json_pack("{s:s, s:{s:{s:i, s:i}, s:{s:f, s:f, s:f, s:f, s:f, s:f}, s:s}}",
-	    "fileFormat", "GEO_TIFF",
-	    "grid",
-	    "dimensions", "width", g->width, "height", g->height,
-	    "affineTransform", "scaleX", g->t[0], "shearX", g->t[1], "translateX", g->t[2],
-	    "shearY", g->t[3], "scaleY", g->t[4], "translateY", g->t[5],
-	    "crsCode", g->crs);
-	if (req == NULL)
-		return -1;
-	if (G.ee_band != NULL)
-		json_object_set_new(req, "bandIds", json_pack("[s]", G.ee_band));
-	*body = json_dumps(req, JSON_COMPACT | JSON_REAL_PRECISION(17));
-	json_decref(req);
-	return *body ? 0 : -1;
-}
-
-/* Turn a getPixels response into the job's one part. */
-static void
-ee_take(struct job *j, const unsigned char *buf, size_t len)
-{
-	const struct grid *g = &j->r.grid;
-	char err[600];
-	struct cog *c;
+	char err[800];
 	struct part *p = &j->parts[0];
 	struct source *s;
 	size_t i, n;
-	int k;
 
-	j->nparts = 1;		/* so job_clear frees the window whatever happens */
-	if ((c = cog_parse_mem(buf, len, "getPixels", err, sizeof err)) == NULL) {
-		bad(j, "Earth Engine: the response is no readable GeoTIFF: %s", err);
+	if (ee_pixels_read(rq->data, rq->len, g, G.band, &j->px, err, sizeof err) != 0) {
+		bad(j, "Earth Engine: %s", err);
 		return;
-	}
-	if ((int)c->level[0].width != g->width || (int)c->level[0].height != g->height) {
-		bad(j, "Earth Engine: asked for %dx%d pixels, got %ux%u", g->width, g->height,
-		    c->level[0].width, c->level[0].height);
-		goto out;
-	}
-	if (c->has_georef) {
-		for (k = 0; k < 6; k++)
-			if (fabs(c->level[0].t[k] - g->t[k]) > 1e-6 * (fabs(g->t[k]) + 1)) {
-				bad(j, "Earth Engine: the response is not on the record's grid");
-				goto out;
-			}
-	}
-	if (c->dtype == DT_FLOAT32 || (int)c->spp < G.band) {
-		bad(j, "Earth Engine: the response has %u %s band%s; need integer class "
-		    "codes in band %d", c->spp, dtype_name(c->dtype), c->spp == 1 ? "" : "s",
-		    G.band);
-		goto out;
-	}
-	p->win.cog = c;
-	p->win.width = g->width;
-	p->win.height = g->height;
-	if (cog_read_mem(buf, len, &p->win) != 0 || !p->win.ok) {
-		bad(j, "Earth Engine: cannot decode the response: %s", p->win.error);
-		goto out;
 	}
 	if ((s = j->ee = calloc(1, sizeof *s)) == NULL)
 		tool_fatal(&G.t, "out of memory");
 	s->state = 1;
 	s->width = g->width;
 	s->height = g->height;
-	s->spp = c->spp;
-	s->dtype = c->dtype;
+	s->dtype = j->px.dtype;
 	s->has_nodata = 1;
-	s->nodata = c->has_nodata ? c->nodata : 0;
+	s->nodata = j->px.nodata;
+	j->nparts = 1;
 	p->s = s;
 	p->c0 = p->r0 = 0;
 	p->c1 = g->width;
 	p->r1 = g->height;
-	p->plane = (const unsigned char *)p->win.data + (size_t)g->width *
-	    (size_t)g->height * dtype_size(c->dtype) * (size_t)(G.band - 1);
+	p->plane = j->px.band;
 	n = j->n = (size_t)g->width * (size_t)g->height;
 	j->col = malloc(n * sizeof *j->col);
 	j->row = malloc(n * sizeof *j->row);
@@ -863,12 +799,9 @@ ee_take(struct job *j, const unsigned char *buf, size_t len)
 		j->row[i] = (int32_t)(i / (size_t)g->width);
 	}
 	if (!G.label_dt_known) {
-		G.label_dt = c->dtype == DT_UINT8 ? DT_UINT8 : DT_UINT16;
+		G.label_dt = j->px.dtype == DT_UINT8 ? DT_UINT8 : DT_UINT16;
 		G.label_dt_known = 1;
 	}
-out:
-	p->win.cog = NULL;
-	cog_unref(c);
 }
 
 static void
@@ -876,9 +809,9 @@ ee_batch(struct job *jobs, size_t n)
 {
 	struct http_req *rq = calloc(n, sizeof *rq);
 	char **bodies = calloc(n, sizeof *bodies);
-	const char *hdr[2] = { G.ee_auth, NULL };
 	size_t i, k = 0, *which = calloc(n, sizeof *which);
 	struct http_stats before, after;
+	char err[400];
 
 	if (rq == NULL || bodies == NULL || which == NULL)
 		tool_fatal(&G.t, "out of memory");
@@ -895,21 +828,13 @@ ee_batch(struct job *jobs, size_t n)
 			bad(j, "grid: no \"crs\"");
 			continue;
 		}
-		if (g->width > EE_MAX_SIDE || g->height > EE_MAX_SIDE ||
-		    (size_t)g->width * (size_t)g->height * 2 > EE_MAX_BYTES) {
-			bad(j, "grid: %dx%d pixels is more than one Earth Engine getPixels "
-			    "request may ask for (%d per side, %zu MB)", g->width, g->height,
-			    EE_MAX_SIDE, EE_MAX_BYTES >> 20);
+		if (ee_pixels_fit(g, err, sizeof err) != 0) {
+			bad(j, "grid: %s", err);
 			continue;
 		}
-		if (ee_body(j, &bodies[i]) != 0)
+		if ((bodies[i] = ee_get_pixels_body(g, G.ee_band)) == NULL)
 			tool_fatal(&G.t, "out of memory");
-		rq[k].url = G.ee_endpoint;
-		rq[k].method = "POST";
-		rq[k].body = bodies[i];
-		rq[k].content_type = "application/json";
-		rq[k].headers = hdr;
-		rq[k].max_bytes = EE_MAX_BYTES * 2 + (1 << 20);
+		ee_post(&G.ee, &rq[k], G.ee_endpoint, bodies[i]);
 		which[k++] = i;
 	}
 	http_stats(G.http, &before);
@@ -919,13 +844,14 @@ ee_batch(struct job *jobs, size_t n)
 	G.t.bytes_fetched += after.bytes - before.bytes;
 	for (i = 0; i < k; i++) {
 		struct job *j = &jobs[which[i]];
-		char why[400];
 
 		if (!rq[i].ok) {
-			ee_why(rq[i].data, rq[i].len, why, sizeof why);
-			bad(j, "Earth Engine %s: %s%s", G.ee_asset, rq[i].error, why);
+			int said = ee_error_message(rq[i].data, rq[i].len, err, sizeof err) == 0;
+
+			bad(j, "Earth Engine %s: %s%s%s", G.ee_asset, rq[i].error,
+			    said ? ": " : "", err);
 		} else
-			ee_take(j, (const unsigned char *)rq[i].data, rq[i].len);
+			ee_take(j, &rq[i]);
 		http_req_clear(&rq[i]);
 	}
 	for (i = 0; i < n; i++)
@@ -935,19 +861,21 @@ ee_batch(struct job *jobs, size_t n)
 	free(which);
 }
 
-static char *
-read_token(const char *path)
+/* The token from --ee-token-file or $EE_ACCESS_TOKEN. */
+static void
+ee_token(const char *path)
 {
-	char buf[8192], *s, *e;
+	char buf[8192];
+	const char *env = getenv("EE_ACCESS_TOKEN");
 	FILE *fp;
 	size_t len;
+	int rc;
 
 	if (path == NULL) {
-		s = getenv("EE_ACCESS_TOKEN");
-		if (s == NULL || *s == '\0')
+		if (env == NULL || *env == '\0')
 			tool_usage_error(&G.t, "--earth-engine needs a token: --ee-token-file "
 			    "FILE or EE_ACCESS_TOKEN in the environment");
-		snprintf(buf, sizeof buf, "%s", s);
+		snprintf(buf, sizeof buf, "%s", env);
 	} else {
 		if ((fp = fopen(path, "r")) == NULL)
 			tool_usage_error(&G.t, "--ee-token-file: %s: %s", path, strerror(errno));
@@ -955,18 +883,12 @@ read_token(const char *path)
 		fclose(fp);
 		buf[len] = '\0';
 	}
-	/* A token is one word: trim the newline and any blanks. */
-	for (s = buf; *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'; s++)
-		;
-	for (e = s; *e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r'; e++)
-		;
-	*e = '\0';
-	if (*s == '\0')
-		tool_usage_error(&G.t, "--ee-token-file: %s is empty", path ? path : "token");
-	if (asprintf(&e, "Authorization: Bearer %s", s) < 0)
-		tool_fatal(&G.t, "out of memory");
+	rc = ee_set_token(&G.ee, buf);
 	explicit_bzero(buf, sizeof buf);
-	return e;
+	if (rc == -1)
+		tool_usage_error(&G.t, "--ee-token-file: %s is empty", path ? path : "token");
+	if (rc != 0)
+		tool_fatal(&G.t, "out of memory");
 }
 
 static void
@@ -1032,7 +954,7 @@ main(int argc, char **argv)
 		{ 0, 0, 0, 0 }
 	};
 	const char *classes_file = NULL, *ee_token_file = NULL;
-	const char *ee_url = "https://earthengine.googleapis.com/v1";
+	const char *ee_url = EE_DEFAULT_URL;
 	struct job *jobs;
 	char err[600];
 	int ch, dw = 0, remote = 0;
@@ -1104,16 +1026,10 @@ main(int argc, char **argv)
 		tool_usage_error(&G.t, "--ee-band and --ee-token-file go with --earth-engine");
 	if (G.ee_asset != NULL) {
 		const char *a = G.ee_asset;
-		size_t ul = strlen(ee_url);
 
-		while (ul > 0 && ee_url[ul - 1] == '/')
-			ul--;
-		if (!http_is_remote(ee_url))
+		if (ee_init(&G.ee, ee_url) != 0)
 			tool_usage_error(&G.t, "--ee-url: expected an http(s) URL");
-		/* Public assets live in the earthengine-public project. */
-		if (snprintf(G.ee_endpoint, sizeof G.ee_endpoint, "%.*s/%s%s:getPixels",
-		    (int)ul, ee_url, strncmp(a, "projects/", 9) == 0 ? "" :
-		    "projects/earthengine-public/assets/", a) >= (int)sizeof G.ee_endpoint)
+		if (ee_asset_url(&G.ee, a, "getPixels", G.ee_endpoint, sizeof G.ee_endpoint))
 			tool_usage_error(&G.t, "--earth-engine: asset id too long");
 		if (G.ee_band == NULL && strstr(a, "ESA/WorldCover") != NULL)
 			G.ee_band = "Map";
@@ -1122,7 +1038,7 @@ main(int argc, char **argv)
 		if (classes_file == NULL && !dw && strstr(a, "DYNAMICWORLD") != NULL)
 			dw = 1;
 		snprintf(G.source_name, sizeof G.source_name, "earthengine:%s", a);
-		G.ee_auth = read_token(ee_token_file);
+		ee_token(ee_token_file);
 	}
 	if (classes_file != NULL && dw)
 		tool_usage_error(&G.t, "--classes and --dynamic-world exclude each other");
@@ -1183,9 +1099,6 @@ main(int argc, char **argv)
 	json_decref(G.classes);
 	cog_cache_free(G.cog_cache);
 	http_free(G.http);
-	if (G.ee_auth != NULL) {
-		explicit_bzero(G.ee_auth, strlen(G.ee_auth));
-		free(G.ee_auth);
-	}
+	ee_clear(&G.ee);
 	return tool_finish(&G.t);
 }
