@@ -1,6 +1,7 @@
 /*
  * ee.c - Earth Engine REST requests and answers (see ee.h).
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,31 @@ ee_set_token(struct ee *ee, const char *text)
 	}
 	ee->headers[0] = ee->auth;
 	return 0;
+}
+
+int
+ee_token_load(struct ee *ee, const char *path, char *err, size_t errlen)
+{
+	char buf[8192];
+	const char *env = getenv("EE_ACCESS_TOKEN");
+	FILE *fp;
+	int rc;
+
+	if (path == NULL) {
+		if (env == NULL || *env == '\0')
+			return 1;
+		snprintf(buf, sizeof buf, "%s", env);
+	} else {
+		if ((fp = fopen(path, "r")) == NULL)
+			return errf(err, errlen, "%s: %s", path, strerror(errno));
+		buf[fread(buf, 1, sizeof buf - 1, fp)] = '\0';
+		fclose(fp);
+	}
+	rc = ee_set_token(ee, buf);
+	explicit_bzero(buf, sizeof buf);
+	if (rc == -1)
+		return errf(err, errlen, "%s is empty", path ? path : "token");
+	return rc == 0 ? 0 : errf(err, errlen, "out of memory");
 }
 
 void

@@ -8,7 +8,7 @@
  *	struct ee ee;
  *	char url[2048], *body, why[400];
  *	if (ee_init(&ee, "https://earthengine.googleapis.com/v1") != 0) ...not http(s)
- *	if (ee_set_token(&ee, token_file_text) != 0) ...no token in it
+ *	if (ee_token_load(&ee, "token.txt", err, sizeof err) != 0) ...none there
  *	ee_asset_url(&ee, "ESA/WorldCover/v200/2021", "getPixels", url, sizeof url);
  *	if (ee_pixels_fit(&grid, err, sizeof err) != 0) ...too large for one request
  *	body = ee_get_pixels_body(&grid, "Map");
@@ -51,6 +51,11 @@ int ee_init(struct ee *ee, const char *root);
 /* The token is the first word of text (a token file: newline and blanks
  * around it are dropped).  -1 when text holds none, -2 out of memory. */
 int ee_set_token(struct ee *ee, const char *text);
+/* The token from the file at path, or with path NULL from $EE_ACCESS_TOKEN.
+ * 0 ok; 1 when path is NULL and the environment has none; -1 with err when
+ * the file cannot be read or holds no token ("PATH: why", "PATH is empty";
+ * "token is empty" for the environment's). */
+int ee_token_load(struct ee *ee, const char *path, char *err, size_t errlen);
 void ee_clear(struct ee *ee);		/* wipes the token */
 
 /* "{root}/projects/earthengine-public/assets/{asset}:{method}": public assets

@@ -12,7 +12,6 @@
  * sharing one round of header fetches and one round of tile fetches.  Earth
  * Engine (lib/ee.h) is asked for the records of a batch at once.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -76,7 +75,8 @@ struct job {
 	struct failure f;
 	struct labelwarp w;		/* grid pixels -> source pixels, by part */
 	struct labelsrc_win win[MAX_PARTS];	/* each part's source and window */
-	struct ee_pixels px;		/* --earth-engine: the answer, on the grid */
+	char *body;			/* --earth-engine: the request */
+	struct ee_pixels px;		/* and the answer, on the grid */
 };
 
 static struct {
@@ -99,36 +99,6 @@ static struct {
 	struct ee ee;
 } G;
 
-/* The token from --ee-token-file or $EE_ACCESS_TOKEN. */
-static void
-ee_token(const char *path)
-{
-	char buf[8192];
-	const char *env = getenv("EE_ACCESS_TOKEN");
-	FILE *fp;
-	size_t len;
-	int rc;
-
-	if (path == NULL) {
-		if (env == NULL || *env == '\0')
-			tool_usage_error(&G.t, "--earth-engine needs a token: --ee-token-file "
-			    "FILE or EE_ACCESS_TOKEN in the environment");
-		snprintf(buf, sizeof buf, "%s", env);
-	} else {
-		if ((fp = fopen(path, "r")) == NULL)
-			tool_usage_error(&G.t, "--ee-token-file: %s: %s", path, strerror(errno));
-		len = fread(buf, 1, sizeof buf - 1, fp);
-		fclose(fp);
-		buf[len] = '\0';
-	}
-	rc = ee_set_token(&G.ee, buf);
-	explicit_bzero(buf, sizeof buf);
-	if (rc == -1)
-		tool_usage_error(&G.t, "--ee-token-file: %s is empty", path ? path : "token");
-	if (rc != 0)
-		tool_fatal(&G.t, "out of memory");
-}
-
 static void
 options(int argc, char **argv)
 {
@@ -150,7 +120,7 @@ options(int argc, char **argv)
 	const char *classes_file = NULL, *ee_token_file = NULL;
 	const char *ee_url = EE_DEFAULT_URL;
 	char err[600];
-	int ch, dw = 0;
+	int ch, rc, dw = 0;
 	long v;
 
 	G.t.jobs = 4;
@@ -228,7 +198,11 @@ options(int argc, char **argv)
 		if (classes_file == NULL && !dw && strstr(a, "DYNAMICWORLD") != NULL)
 			dw = 1;
 		snprintf(G.source_name, sizeof G.source_name, "earthengine:%s", a);
-		ee_token(ee_token_file);
+		if ((rc = ee_token_load(&G.ee, ee_token_file, err, sizeof err)) > 0)
+			tool_usage_error(&G.t, "--earth-engine needs a token: --ee-token-file "
+			    "FILE or EE_ACCESS_TOKEN in the environment");
+		if (rc < 0)
+			tool_usage_error(&G.t, "--ee-token-file: %s", err);
 	}
 	if (classes_file != NULL && dw)
 		tool_usage_error(&G.t, "--classes and --dynamic-world exclude each other");
@@ -250,19 +224,29 @@ options(int argc, char **argv)
 	}
 	if (G.worldcover && G.wc_tmpl == NULL)
 		G.wc_tmpl = WORLDCOVER_URL;
-	if (G.worldcover && G.wc_tmpl == NULL)
-		G.wc_tmpl = WORLDCOVER_URL;
 	tool_start(&G.t, argc - optind, argv + optind);
 }
 
-/* Whether the record has a grid at all; says why not. */
+/* Whether the record has a grid lc-align can label (or ask Earth Engine for);
+ * says why not. */
 static int
-no_grid(struct job *j)
+grid_ok(struct job *j)
 {
+	const struct grid *g = &j->r.grid;
+	char err[300];
+
 	if (!j->r.has_grid)
 		failure_set(&j->f, "no \"grid\": lc-align labels the record's own grid (run "
 		    "cog-read first, or give the record a grid)");
-	return !j->r.has_grid;
+	else if (G.ee_asset == NULL && (g->width <= 0 || g->height <= 0 ||
+	    (size_t)g->width * (size_t)g->height > MAX_GRID_PX))
+		failure_set(&j->f, "grid: %dx%d pixels, more than the %zu lc-align labels at "
+		    "once (tile the grid first)", g->width, g->height, MAX_GRID_PX);
+	else if (g->crs[0] == '\0')
+		failure_set(&j->f, "grid: no \"crs\"");
+	else if (G.ee_asset != NULL && ee_pixels_fit(g, err, sizeof err) != 0)
+		failure_set(&j->f, "grid: %s", err);
+	return !j->f.failed;
 }
 
 /* Phase 1 of a record: its pixel centres in the source's CRS, and which
@@ -276,18 +260,8 @@ job_prepare(struct job *j)
 	char err[600];
 	int k, nt;
 
-	if (no_grid(j))
+	if (!grid_ok(j))
 		return;
-	if (g->width <= 0 || g->height <= 0 ||
-	    (size_t)g->width * (size_t)g->height > MAX_GRID_PX) {
-		failure_set(&j->f, "grid: %dx%d pixels, more than the %zu lc-align labels at "
-		    "once (tile the grid first)", g->width, g->height, MAX_GRID_PX);
-		return;
-	}
-	if (g->crs[0] == '\0') {
-		failure_set(&j->f, "grid: no \"crs\"");
-		return;
-	}
 	if (labelwarp_init(&j->w, g) != 0)
 		tool_fatal(&G.t, "out of memory for a %dx%d grid", g->width, g->height);
 	if (!G.worldcover && G.one->state != LABELSRC_OPEN) {
@@ -430,54 +404,21 @@ batch_read(struct job *jobs, size_t n)
  * 0, so 0 is the source's nodata unless the file names another.
  */
 static void
-ee_take(struct job *j, const struct http_req *rq)
-{
-	struct labelwarp_part *p = &j->w.parts[0];
-	char err[800];
-
-	if (ee_pixels_read(rq->data, rq->len, &j->r.grid, G.band, &j->px, err,
-	    sizeof err) != 0) {
-		failure_set(&j->f, "Earth Engine: %s", err);
-		return;
-	}
-	labelwarp_on_grid(&j->w, &j->r.grid);
-	p->plane = j->px.band;
-	p->dtype = j->px.dtype;
-	p->has_nodata = 1;
-	p->nodata = j->px.nodata;
-	if (!G.label_dt_known) {
-		G.label_dt = j->px.dtype == DT_UINT8 ? DT_UINT8 : DT_UINT16;
-		G.label_dt_known = 1;
-	}
-}
-
-static void
 ee_batch(struct job *jobs, size_t n)
 {
 	struct http_req *rq = calloc(n, sizeof *rq);
-	char **bodies = calloc(n, sizeof *bodies);
 	size_t i, k = 0, *which = calloc(n, sizeof *which);
 	struct http_stats before, after;
-	char err[400];
+	char err[800];
 
-	if (rq == NULL || bodies == NULL || which == NULL)
+	if (rq == NULL || which == NULL)
 		tool_fatal(&G.t, "out of memory");
 	for (i = 0; i < n; i++) {
-		struct job *j = &jobs[i];
-
-		if (no_grid(j))
+		if (!grid_ok(&jobs[i]))
 			continue;
-		if (j->r.grid.crs[0] == '\0') {
-			failure_set(&j->f, "grid: no \"crs\"");
-			continue;
-		}
-		if (ee_pixels_fit(&j->r.grid, err, sizeof err) != 0) {
-			failure_set(&j->f, "grid: %s", err);
-			continue;
-		}
-		if ((bodies[i] = ee_get_pixels_body(&j->r.grid, G.ee_band)) == NULL)
+		if ((jobs[i].body = ee_get_pixels_body(&jobs[i].r.grid, G.ee_band)) == NULL)
 			tool_fatal(&G.t, "out of memory");
-		ee_post(&G.ee, &rq[k], G.ee_endpoint, bodies[i]);
+		ee_post(&G.ee, &rq[k], G.ee_endpoint, jobs[i].body);
 		which[k++] = i;
 	}
 	http_stats(G.http, &before);
@@ -487,19 +428,25 @@ ee_batch(struct job *jobs, size_t n)
 	G.t.bytes_fetched += after.bytes - before.bytes;
 	for (i = 0; i < k; i++) {
 		struct job *j = &jobs[which[i]];
+		struct labelwarp_part *p = &j->w.parts[0];
+		int said;
 
 		if (!rq[i].ok) {
-			int said = ee_error_message(rq[i].data, rq[i].len, err, sizeof err) == 0;
-
+			said = ee_error_message(rq[i].data, rq[i].len, err, sizeof err) == 0;
 			failure_set(&j->f, "Earth Engine %s: %s%s%s", G.ee_asset, rq[i].error,
 			    said ? ": " : "", err);
-		} else
-			ee_take(j, &rq[i]);
+		} else if (ee_pixels_read(rq[i].data, rq[i].len, &j->r.grid, G.band, &j->px,
+		    err, sizeof err) != 0)
+			failure_set(&j->f, "Earth Engine: %s", err);
+		else {
+			labelwarp_on_grid(&j->w, &j->r.grid);
+			p->plane = j->px.band;
+			p->dtype = j->px.dtype;
+			p->has_nodata = 1;
+			p->nodata = j->px.nodata;
+		}
 		http_req_clear(&rq[i]);
 	}
-	for (i = 0; i < n; i++)
-		free(bodies[i]);
-	free(bodies);
 	free(rq);
 	free(which);
 }
@@ -508,13 +455,20 @@ ee_batch(struct job *jobs, size_t n)
 static void
 job_finish(struct job *j)
 {
-	enum dtype dt = G.label_dt;
-	double nd = dt == DT_UINT8 ? 255 : 65535;
+	enum dtype dt;
+	double nd;
 	struct raster *ra;
 	size_t i, valid;
 	json_t *lc, *tiles;
 	int k;
 
+	/* Without a class table, the first label's source fixes the type for the run. */
+	if (!G.label_dt_known) {
+		G.label_dt = j->w.parts[0].dtype == DT_UINT8 ? DT_UINT8 : DT_UINT16;
+		G.label_dt_known = 1;
+	}
+	dt = G.label_dt;
+	nd = dt == DT_UINT8 ? 255 : 65535;
 	for (i = 0; i < j->r.nrasters; i++)
 		if (strcmp(j->r.rasters[i].role, "label") == 0) {
 			rec_remove_raster(&j->r, i);
@@ -562,10 +516,6 @@ run_batch(struct job *jobs, size_t n)
 			if ((G.one = labelsrc_get(G.src, G.source, G.source_name, 0)) == NULL)
 				tool_fatal(&G.t, "out of memory");
 			G.t.bytes_fetched += labelsrc_open(G.src);
-			if (!G.label_dt_known && G.one->state == LABELSRC_OPEN) {
-				G.label_dt = G.one->dtype == DT_UINT8 ? DT_UINT8 : DT_UINT16;
-				G.label_dt_known = 1;
-			}
 		}
 		for (i = 0; i < n; i++)
 			job_prepare(&jobs[i]);
@@ -582,6 +532,7 @@ run_batch(struct job *jobs, size_t n)
 			labelsrc_win_clear(&j->win[k]);
 		labelwarp_clear(&j->w);
 		ee_pixels_clear(&j->px);
+		free(j->body);
 		if (j->f.failed)
 			tool_reject(&G.t, &j->r, "%s", j->f.why);
 		else

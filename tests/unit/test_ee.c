@@ -1,13 +1,15 @@
 /*
  * test_ee.c - lib/ee.c: the requests it builds (URLs, the getPixels body on
- * the wire, the token header), what it reads from Earth Engine's error JSON,
+ * the wire, the token header and where the token comes from), what it reads from Earth Engine's error JSON,
  * and answers: real fixture GeoTIFFs taken as getPixels answers for their own
  * grids decode to what libtiff reads, and answers off the grid asked for, of
  * the wrong size, without the band, or no TIFF at all are refused.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ee.h"
 #include "http.h"
@@ -99,6 +101,39 @@ test_requests(void)
 }
 
 static void
+test_tokens(void)
+{
+	struct ee ee;
+	char path[] = "/tmp/test_ee.XXXXXX", err[300];
+	int fd = mkstemp(path);
+
+	if (fd < 0 || write(fd, "ya29.from-file\n", 15) != 15)
+		exit(2);
+	close(fd);
+	ee_init(&ee, "https://earthengine.googleapis.com/v1");
+	setenv("EE_ACCESS_TOKEN", " ya29.from-env ", 1);
+	CHECK(ee_token_load(&ee, path, err, sizeof err) == 0 &&
+	    strcmp(ee.auth, "Authorization: Bearer ya29.from-file") == 0,
+	    "a token file wins over the environment");
+	CHECK(ee_token_load(&ee, NULL, err, sizeof err) == 0 &&
+	    strcmp(ee.auth, "Authorization: Bearer ya29.from-env") == 0, "the environment's");
+	setenv("EE_ACCESS_TOKEN", "", 1);
+	CHECK(ee_token_load(&ee, NULL, err, sizeof err) == 1, "an empty variable is none");
+	unsetenv("EE_ACCESS_TOKEN");
+	CHECK(ee_token_load(&ee, NULL, err, sizeof err) == 1, "no variable is none");
+	CHECK(ee_token_load(&ee, "/nonexistent/token", err, sizeof err) == -1 &&
+	    strcmp(err, "/nonexistent/token: No such file or directory") == 0,
+	    "a missing file: %s", err);
+	if ((fd = open(path, O_WRONLY | O_TRUNC)) < 0 || write(fd, "\n \n", 3) != 3)
+		exit(2);
+	close(fd);
+	CHECK(ee_token_load(&ee, path, err, sizeof err) == -1 && strstr(err, " is empty") &&
+	    strncmp(err, path, strlen(path)) == 0, "a file of blanks: %s", err);
+	unlink(path);
+	ee_clear(&ee);
+}
+
+static void
 test_errors(void)
 {
 	const char *b404 = "{\n  \"error\": {\n    \"code\": 404,\n    \"message\": \"Image "
@@ -178,6 +213,7 @@ main(void)
 
 	fx = fx ? fx : "../shared/fixtures";
 	test_requests();
+	test_tokens();
 	test_errors();
 	snprintf(p, sizeof p, "%s/sentinel2_l1c_10m_T33UUU_havelland/landcover/"
 	    "osm_landuse_10m.tif", fx);
