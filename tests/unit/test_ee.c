@@ -16,28 +16,6 @@
 #include "tifread.h"
 #include "unit.h"
 
-static unsigned char *
-slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	unsigned char *b = NULL;
-	long n;
-
-	if (fp == NULL)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) > 0 &&
-	    (b = malloc((size_t)n)) != NULL) {
-		rewind(fp);
-		if (fread(b, 1, (size_t)n, fp) != (size_t)n) {
-			free(b);
-			b = NULL;
-		}
-		*len = (size_t)n;
-	}
-	fclose(fp);
-	return b;
-}
-
 static void
 test_requests(void)
 {
@@ -164,7 +142,7 @@ answer(const char *path, int want_dt)
 	size_t len = 0, sz;
 	char err[800];
 
-	if ((buf = slurp(path, &len)) == NULL ||
+	if ((buf = unit_slurp(path, &len)) == NULL ||
 	    tifread_open(&tr, path, err, sizeof err) != 0) {
 		CHECK(0, "fixture %s", path);
 		return;
@@ -208,18 +186,12 @@ answer(const char *path, int want_dt)
 int
 main(void)
 {
-	const char *fx = getenv("S2VL_FIXTURES");
-	char p[1024];
-
-	fx = fx ? fx : "../shared/fixtures";
 	test_requests();
 	test_tokens();
 	test_errors();
-	snprintf(p, sizeof p, "%s/sentinel2_l1c_10m_T33UUU_havelland/landcover/"
-	    "osm_landuse_10m.tif", fx);
-	answer(p, DT_UINT16);
-	snprintf(p, sizeof p, "%s/worldcover/derived/"
-	    "ESA_WorldCover_10m_2021_v200_N00E006_Map_SaoTome_crop.tif", fx);
-	answer(p, DT_UINT8);
+	answer(unit_fixture("sentinel2_l1c_10m_T33UUU_havelland/landcover/"
+	    "osm_landuse_10m.tif"), DT_UINT16);
+	answer(unit_fixture("worldcover/derived/"
+	    "ESA_WorldCover_10m_2021_v200_N00E006_Map_SaoTome_crop.tif"), DT_UINT8);
 	UNIT_DONE();
 }

@@ -22,44 +22,24 @@
 #define OSM "sentinel2_l1c_10m_T33UUU_havelland/landcover/osm_landuse_10m.tif"
 #define CROP "worldcover/derived/ESA_WorldCover_10m_2021_v200_N00E006_Map_SaoTome_crop.tif"
 
-static const char *fix;
-
-static char *
-path(const char *rel)
-{
-	static char p[4][1024];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(p[k], sizeof p[k], "%s/%s", fix, rel);
-	return p[k];
-}
-
 /* The oracle: the window as the COG reader decodes it from the whole file. */
 static void *
 cog_window(const char *file, long c0, long r0, int w, int h)
 {
-	FILE *fp = fopen(file, "rb");
-	unsigned char *buf = NULL;
+	size_t n = 0;
+	unsigned char *buf = unit_slurp(file, &n);
 	struct cog_win win = { 0 };
 	struct cog *c = NULL;
 	char err[256];
-	long n = 0;
 
-	if (fp && fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) > 0 &&
-	    (buf = malloc((size_t)n)) != NULL) {
-		rewind(fp);
-		if (fread(buf, 1, (size_t)n, fp) == (size_t)n)
-			c = cog_parse_mem(buf, (size_t)n, file, err, sizeof err);
-	}
-	if (fp)
-		fclose(fp);
+	if (buf != NULL)
+		c = cog_parse_mem(buf, n, file, err, sizeof err);
 	win.cog = c;
 	win.col0 = c0;
 	win.row0 = r0;
 	win.width = w;
 	win.height = h;
-	if (c == NULL || cog_read_mem(buf, (size_t)n, &win) != 0)
+	if (c == NULL || cog_read_mem(buf, n, &win) != 0)
 		win.data = NULL;
 	cog_unref(c);
 	free(buf);
@@ -91,14 +71,14 @@ test_local(void)
 	char url[1100], junk[] = "/tmp/test_labelsrc.XXXXXX";
 	int fd = mkstemp(junk);
 
-	s = labelsrc_get(lc, path(OSM), "osm", 0);
-	snprintf(url, sizeof url, "file://%s", path(OSM));
+	s = labelsrc_get(lc, unit_fixture(OSM), "osm", 0);
+	snprintf(url, sizeof url, "file://%s", unit_fixture(OSM));
 	CHECK(s != NULL && labelsrc_get(lc, url, "osm", 0) == s, "a file:// URL is the "
 	    "same source");
 	CHECK(s->state == LABELSRC_UNTRIED, "untried until opened");
-	t = labelsrc_get(lc, path(CROP), "crop", 0);
-	m = labelsrc_get(lc, path("nothere/x.tif"), "missing", 0);
-	a = labelsrc_get(lc, path("nothere/y.tif"), "sea", LABELSRC_ABSENT_OK);
+	t = labelsrc_get(lc, unit_fixture(CROP), "crop", 0);
+	m = labelsrc_get(lc, unit_fixture("nothere/x.tif"), "missing", 0);
+	a = labelsrc_get(lc, unit_fixture("nothere/y.tif"), "sea", LABELSRC_ABSENT_OK);
 	if (fd < 0 || write(fd, "junk\n", 5) != 5)
 		exit(2);
 	close(fd);
@@ -119,19 +99,19 @@ test_local(void)
 	CHECK(a->state == LABELSRC_ABSENT, "unless it may be absent");
 	CHECK(j->state == LABELSRC_FAILED && strstr(j->error, "Cannot read TIFF header"),
 	    "junk fails: %s", j->error);
-	window(lc, s, path(OSM), 100, 100, 300, 200, "OSM");
-	window(lc, s, path(OSM), 1000, 500, 536, 268, "OSM, to the corner");
-	window(lc, t, path(CROP), 1234, 4321, 700, 500, "crop");
+	window(lc, s, unit_fixture(OSM), 100, 100, 300, 200, "OSM");
+	window(lc, s, unit_fixture(OSM), 1000, 500, 536, 268, "OSM, to the corner");
+	window(lc, t, unit_fixture(CROP), 1234, 4321, 700, 500, "crop");
 	labelsrc_batch_end(lc);
-	CHECK(labelsrc_get(lc, path(OSM), "osm", 0) == s && s->state == LABELSRC_OPEN,
+	CHECK(labelsrc_get(lc, unit_fixture(OSM), "osm", 0) == s && s->state == LABELSRC_OPEN,
 	    "an open source is kept for the next batch");
-	m = labelsrc_get(lc, path("nothere/x.tif"), "missing", 0);
+	m = labelsrc_get(lc, unit_fixture("nothere/x.tif"), "missing", 0);
 	CHECK(m->state == LABELSRC_UNTRIED, "a failed one is tried again");
 	labelsrc_cache_free(lc);
 	unlink(junk);
 
 	lc = labelsrc_cache_new(NULL, 2);
-	s = labelsrc_get(lc, path(OSM), "osm", 0);
+	s = labelsrc_get(lc, unit_fixture(OSM), "osm", 0);
 	labelsrc_open(lc);
 	CHECK(s->state == LABELSRC_FAILED && strcmp(s->error, "osm: has 1 band, --band is 2")
 	    == 0, "band 2 of a one-band file: %s", s->error);
@@ -143,7 +123,7 @@ static void
 test_keep(int others)
 {
 	struct labelsrc_cache *lc = labelsrc_cache_new(NULL, 1);
-	struct labelsrc *s = labelsrc_get(lc, path(OSM), "osm", 0);
+	struct labelsrc *s = labelsrc_get(lc, unit_fixture(OSM), "osm", 0);
 	char name[64];
 	int i;
 
@@ -151,11 +131,11 @@ test_keep(int others)
 	labelsrc_batch_end(lc);
 	for (i = 0; i < others; i++) {
 		snprintf(name, sizeof name, "nothere/%d.tif", i);
-		labelsrc_get(lc, path(name), name, LABELSRC_ABSENT_OK);
+		labelsrc_get(lc, unit_fixture(name), name, LABELSRC_ABSENT_OK);
 		labelsrc_open(lc);
 		labelsrc_batch_end(lc);
 	}
-	s = labelsrc_get(lc, path(OSM), "osm", 0);
+	s = labelsrc_get(lc, unit_fixture(OSM), "osm", 0);
 	if (others < LABELSRC_KEEP)
 		CHECK(s->state == LABELSRC_OPEN, "after %d others it is kept", others);
 	else
@@ -194,8 +174,8 @@ test_remote(const char *base)
 	    strstr(m->error, "x.tif?...") && !strstr(m->error, "secret"),
 	    "http 404 fails, the query redacted: %s", m->error);
 	CHECK(a->state == LABELSRC_ABSENT, "unless it may be absent");
-	window(lc, s, path(OSM), 100, 100, 300, 200, "http OSM");
-	window(lc, t, path(CROP), 1234, 4321, 700, 500, "http crop");
+	window(lc, s, unit_fixture(OSM), 100, 100, 300, 200, "http OSM");
+	window(lc, t, unit_fixture(CROP), 1234, 4321, 700, 500, "http crop");
 	labelsrc_cache_free(lc);
 	http_free(h);
 }
@@ -205,7 +185,6 @@ main(void)
 {
 	const char *url = getenv("S2VL_TEST_URL");
 
-	fix = getenv("S2VL_FIXTURES") ? getenv("S2VL_FIXTURES") : "../shared/fixtures";
 	if (url != NULL) {
 		test_remote(url);
 		UNIT_DONE();

@@ -19,17 +19,15 @@
 #define TILE "worldcover/ESA_WorldCover_10m_2021_v200_N00E006_Map.tif"
 #define CROP "worldcover/derived/ESA_WorldCover_10m_2021_v200_N00E006_Map_SaoTome_crop.tif"
 
-static const char *fix;
 static struct tifread osm, tile, crop;
 
 static void
 open_fixture(struct tifread *tr, const char *rel)
 {
-	char p[1024], err[600];
+	char err[600];
 
-	snprintf(p, sizeof p, "%s/%s", fix, rel);
-	if (tifread_open(tr, p, err, sizeof err) != 0 || !tr->has_grid) {
-		printf("not ok - fixture %s: %s\n", p, err);
+	if (tifread_open(tr, unit_fixture(rel), err, sizeof err) != 0 || !tr->has_grid) {
+		printf("not ok - fixture %s: %s\n", rel, err);
 		exit(1);
 	}
 }
@@ -251,7 +249,6 @@ test_edge_snap(void)
 int
 main(void)
 {
-	fix = getenv("S2VL_FIXTURES") ? getenv("S2VL_FIXTURES") : "../shared/fixtures";
 	open_fixture(&osm, OSM);
 	open_fixture(&tile, TILE);
 	open_fixture(&crop, CROP);

@@ -165,13 +165,9 @@ test_cover_url(void)
 int
 main(void)
 {
-	const char *fx = getenv("S2VL_FIXTURES");
-	char dir[1024];
-
-	snprintf(dir, sizeof dir, "%s/worldcover", fx ? fx : "../shared/fixtures");
 	test_tiles();
 	test_urls();
-	test_cover(dir);
+	test_cover(unit_fixture("worldcover"));
 	test_cover_url();
 	UNIT_DONE();
 }
