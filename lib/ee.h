@@ -31,7 +31,7 @@
 
 #include <stddef.h>
 #include <jansson.h>
-#include "rec.h"
+#include "raster.h"
 
 struct http_req;
 

@@ -26,7 +26,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "rec.h"
+#include "raster.h"
 
 struct geo_xform;
 
