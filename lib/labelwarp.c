@@ -120,21 +120,6 @@ labelwarp_on_grid(struct labelwarp *w, const struct grid *g)
 	p->inside = w->n;
 }
 
-static double
-sample(const struct labelwarp_part *p, size_t idx)
-{
-	switch (p->dtype) {
-	case DT_UINT8:
-		return ((const uint8_t *)p->plane)[idx];
-	case DT_UINT16:
-		return ((const uint16_t *)p->plane)[idx];
-	case DT_INT16:
-		return ((const int16_t *)p->plane)[idx];
-	default:
-		return NAN;
-	}
-}
-
 size_t
 labelwarp_label(const struct labelwarp *w, void *out, enum dtype dt, double nd)
 {
@@ -150,7 +135,7 @@ labelwarp_label(const struct labelwarp *w, void *out, enum dtype dt, double nd)
 			if (!w->on_grid)
 				at = (size_t)(w->row[i] - p->r0) * (size_t)(p->c1 - p->c0) +
 				    (size_t)(w->col[i] - p->c0);
-			v = sample(p, at);
+			v = dtype_get(p->dtype, p->plane, at);
 			/* The source's nodata, and codes the label cannot hold, are nodata. */
 			if ((p->has_nodata && v == p->nodata) || v < 0 || v >= nd)
 				v = nd;
