@@ -301,7 +301,7 @@ job_prepare(struct job *j)
 }
 
 /* Phase 2, the sources open: the source pixel of every centre, and the
- * window each source must give. */
+ * window of each source to read. */
 static void
 job_locate(struct job *j)
 {
@@ -343,14 +343,20 @@ job_locate(struct job *j)
 	}
 	for (k = 0; k < j->w.nparts; k++) {
 		const struct labelwarp_part *p = &j->w.parts[k];
+		struct labelsrc_win *win = &j->win[k];
 
-		if (p->inside > 0 && (uint64_t)(p->c1 - p->c0) * (uint64_t)(p->r1 - p->r0) >
-		    MAX_WIN_PX) {
+		if (p->inside == 0)
+			continue;
+		if ((uint64_t)(p->c1 - p->c0) * (uint64_t)(p->r1 - p->r0) > MAX_WIN_PX) {
 			failure_set(&j->f, "%s: the grid needs a %ldx%ld pixel window of it "
-			    "(grid much coarser than the source?)", j->win[k].src->name,
+			    "(grid much coarser than the source?)", win->src->name,
 			    p->c1 - p->c0, p->r1 - p->r0);
 			return;
 		}
+		win->col0 = p->c0;
+		win->row0 = p->r0;
+		win->width = (int)(p->c1 - p->c0);
+		win->height = (int)(p->r1 - p->r0);
 	}
 }
 
@@ -365,18 +371,9 @@ batch_read(struct job *jobs, size_t n)
 	if (ws == NULL)
 		tool_fatal(&G.t, "out of memory");
 	for (i = 0; i < n; i++)
-		for (k = 0; k < jobs[i].w.nparts && !jobs[i].f.failed; k++) {
-			const struct labelwarp_part *p = &jobs[i].w.parts[k];
-			struct labelsrc_win *win = &jobs[i].win[k];
-
-			if (p->inside == 0)
-				continue;
-			win->col0 = p->c0;
-			win->row0 = p->r0;
-			win->width = (int)(p->c1 - p->c0);
-			win->height = (int)(p->r1 - p->r0);
-			ws[nw++] = win;
-		}
+		for (k = 0; k < jobs[i].w.nparts && !jobs[i].f.failed; k++)
+			if (jobs[i].win[k].width > 0)
+				ws[nw++] = &jobs[i].win[k];
 	G.t.bytes_fetched += labelsrc_read(G.src, ws, nw);
 	free(ws);
 	for (i = 0; i < n; i++)
@@ -384,7 +381,7 @@ batch_read(struct job *jobs, size_t n)
 			struct labelwarp_part *p = &jobs[i].w.parts[k];
 			const struct labelsrc_win *win = &jobs[i].win[k];
 
-			if (p->inside == 0)
+			if (win->width == 0)
 				continue;
 			if (!win->ok) {
 				failure_set(&jobs[i].f, "%s", win->error);
