@@ -1,8 +1,6 @@
 /*
- * landcover.c - class tables and the WorldCover tile grid (see landcover.h).
+ * landcover.c - land-cover class tables (see landcover.h).
  */
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,67 +149,4 @@ lc_classes_max_id(const json_t *classes)
 			m = v;
 	}
 	return m;
-}
-
-int
-lc_worldcover_tile_index(double lon, double lat, int *tcol, int *trow)
-{
-	double gc, gr;
-	long tc, tr;
-
-	if (!isfinite(lon) || !isfinite(lat) || lon < -180 || lon > 180 || lat < -90 ||
-	    lat > 90)
-		return -1;
-	/* Global pixel position, floored as GDAL's nearest lookup does (+1e-10). */
-	gc = floor((lon + 180.0) * 12000.0 + 1e-10);
-	gr = floor((90.0 - lat) * 12000.0 + 1e-10);
-	tc = (long)(gc / LC_WORLDCOVER_TILE_PX);
-	tr = (long)(gr / LC_WORLDCOVER_TILE_PX);
-	*tcol = tc > 119 ? 119 : (int)tc;	/* lon 180 belongs to the last tile */
-	*trow = tr > 59 ? 59 : (int)tr;
-	return 0;
-}
-
-void
-lc_worldcover_tile_name(int tcol, int trow, char name[8], int *lon0, int *lat0)
-{
-	int x = -180 + 3 * tcol, y = 90 - 3 * (trow + 1);
-	char buf[32];
-
-	snprintf(buf, sizeof buf, "%c%02d%c%03d", y < 0 ? 'S' : 'N', abs(y) % 100,
-	    x < 0 ? 'W' : 'E', abs(x) % 1000);
-	memcpy(name, buf, 8);
-	if (lon0 != NULL)
-		*lon0 = x;
-	if (lat0 != NULL)
-		*lat0 = y;
-}
-
-int
-lc_worldcover_tile(double lon, double lat, char name[8], int *lon0, int *lat0)
-{
-	int tc, tr;
-
-	if (lc_worldcover_tile_index(lon, lat, &tc, &tr) != 0)
-		return -1;
-	lc_worldcover_tile_name(tc, tr, name, lon0, lat0);
-	return 0;
-}
-
-int
-lc_tile_url(const char *tmpl, const char *tile, char *out, size_t outlen)
-{
-	const char *p = strstr(tmpl, "{TILE}");
-	int n;
-
-	if (p == NULL) {
-		size_t l = strlen(tmpl);
-		const char *f = strstr(LC_WORLDCOVER_FILE, "{TILE}");
-
-		n = snprintf(out, outlen, "%s%s%.*s%s%s", tmpl,
-		    l > 0 && tmpl[l - 1] == '/' ? "" : "/",
-		    (int)(f - LC_WORLDCOVER_FILE), LC_WORLDCOVER_FILE, tile, f + 6);
-	} else
-		n = snprintf(out, outlen, "%.*s%s%s", (int)(p - tmpl), tmpl, tile, p + 6);
-	return n < 0 || (size_t)n >= outlen ? -1 : 0;
 }

@@ -58,17 +58,21 @@ raster_size_ok(int width, int height, int nbands, enum dtype dt)
 }
 
 double
-raster_get(const struct raster *ra, int b, size_t i)
+dtype_get(enum dtype t, const void *data, size_t i)
 {
-	size_t k = (size_t)b * raster_plane(ra) + i;
-
-	switch (ra->dtype) {
-	case DT_UINT8:	 return ((const uint8_t *)ra->data)[k];
-	case DT_UINT16:	 return ((const uint16_t *)ra->data)[k];
-	case DT_INT16:	 return ((const int16_t *)ra->data)[k];
-	case DT_FLOAT32: return ((const float *)ra->data)[k];
+	switch (t) {
+	case DT_UINT8:	 return ((const uint8_t *)data)[i];
+	case DT_UINT16:	 return ((const uint16_t *)data)[i];
+	case DT_INT16:	 return ((const int16_t *)data)[i];
+	case DT_FLOAT32: return ((const float *)data)[i];
 	default:	 return NAN;
 	}
+}
+
+double
+raster_get(const struct raster *ra, int b, size_t i)
+{
+	return dtype_get(ra->dtype, ra->data, (size_t)b * raster_plane(ra) + i);
 }
 
 void

@@ -16,6 +16,8 @@ enum dtype { DT_UINT8, DT_UINT16, DT_INT16, DT_FLOAT32, DT_COUNT };
 const char *dtype_name(enum dtype t);
 int dtype_parse(const char *name, enum dtype *out);	/* 0 ok, -1 unknown */
 size_t dtype_size(enum dtype t);
+/* Sample i of an array of t, as a double. */
+double dtype_get(enum dtype t, const void *data, size_t i);
 
 /* Affine transform as STAC proj:transform: x = a*col + b*row + c, y = d*col + e*row + f. */
 struct grid {

@@ -5,31 +5,30 @@
  * (--worldcover), or from Earth Engine (--earth-engine, getPixels on the
  * record's grid), and a "landcover" key naming the source and its classes.
  *
- * The centre of every grid pixel is transformed into the source's CRS and
- * takes the value of the source pixel that contains it (floor(x + 1e-10), as
- * gdalwarp -r near does), so the labels equal gdalwarp's on the same target
- * grid and gdal_translate -srcwin's when the grids coincide.
- *
- * Local sources are read with libtiff, only the tiles or strips the window
- * needs; http(s) sources through the COG range reader, the records of a batch
- * (-j) sharing one round of header fetches and one round of tile fetches.
+ * The labels equal gdalwarp -r near's on the same target grid, and
+ * gdal_translate -srcwin's when the grids coincide (lib/labelwarp.h).
+ * Sources are read by window (lib/labelsrc.h): local ones with libtiff,
+ * http(s) ones through the COG range reader, the records of a batch (-j)
+ * sharing one round of header fetches and one round of tile fetches.  Earth
+ * Engine (lib/ee.h) is asked for the records of a batch at once.
  */
-#include <errno.h>
-#include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cog.h"
+#include "ee.h"
+#include "errbuf.h"
 #include "geo.h"
 #include "http.h"
+#include "labelsrc.h"
+#include "labelwarp.h"
 #include "landcover.h"
 #include "rec.h"
-#include "tifread.h"
 #include "tool.h"
+#include "worldcover.h"
+#include "xformcache.h"
 
 static const char usage[] =
     "usage: lc-align [-hq] [-j N] (--source FILE|URL | --worldcover |\n"
@@ -67,58 +66,17 @@ enum {
 	OPT_EE_URL
 };
 
-#define MAX_PARTS	16		/* sources one record may read (WorldCover tiles) */
-#define KEEP_SOURCES	32		/* opened sources kept between batches */
+#define MAX_PARTS	LABELWARP_MAX_PARTS	/* sources one record may read (tiles) */
 #define MAX_GRID_PX	((size_t)1 << 26)	/* 25 bytes of work per pixel */
 #define MAX_WIN_PX	((uint64_t)1 << 28)
-#define NXFORM		8
-#define NONE		0xff
-
-/* One land-cover GeoTIFF: the --source, or one WorldCover tile. */
-struct source {
-	char url[2048];			/* local path (file:// stripped) or http(s) URL */
-	char tile[8];			/* WorldCover tile name, "" otherwise */
-	int remote;
-	int state;			/* 0 untried, 1 open, -1 unusable, -2 absent */
-	char error[4096];
-	struct tifread tr;		/* local: must not move (libtiff keeps &tr) */
-	struct cog *cog;		/* remote */
-	int width, height, spp;
-	enum dtype dtype;
-	double inv[6];			/* georeference -> pixel */
-	char crs[64];
-	int has_nodata;
-	double nodata;
-	uint64_t used;			/* batch that last used it */
-};
-
-/* The part of one record read from one source. */
-struct part {
-	struct source *s;
-	long c0, r0, c1, r1;		/* window of needed source pixels, [c0,c1) x [r0,r1) */
-	uint64_t inside;		/* grid pixels that fall in this source */
-	unsigned char *buf;		/* local reads: spp planes of the window */
-	struct cog_win win;		/* remote reads */
-	const unsigned char *plane;	/* the --band plane of the window */
-};
 
 struct job {
 	struct rec r;
-	int bad;
-	char why[1024];
-	size_t n;
-	double *x, *y;			/* pixel centres, then in the source CRS */
-	int32_t *col, *row;		/* source pixel of each grid pixel */
-	uint8_t *pi;			/* its part, NONE if no source has it */
-	struct part parts[MAX_PARTS];
-	int nparts;
-	struct source *ee;		/* --earth-engine: the response, on the grid */
-};
-
-struct xf {
-	char src[64], dst[64];
-	struct geo_xform *x;
-	uint64_t used;
+	struct failure f;
+	struct labelwarp w;		/* grid pixels -> source pixels, by part */
+	struct labelsrc_win win[MAX_PARTS];	/* each part's source and window */
+	char *body;			/* --earth-engine: the request */
+	struct ee_pixels px;		/* and the answer, on the grid */
 };
 
 static struct {
@@ -132,904 +90,17 @@ static struct {
 	enum dtype label_dt;
 	int label_dt_known;
 	struct http *http;
-	struct cog_cache *cog_cache;
-	struct source **src;
-	size_t nsrc;
-	struct xf xf[NXFORM];
-	uint64_t batch;
+	struct labelsrc_cache *src;
+	struct labelsrc *one;		/* --source, got for this batch */
+	struct xformcache *xf;
 	const char *ee_asset;		/* --earth-engine */
 	const char *ee_band;
 	char ee_endpoint[2048];		/* .../assets/ASSET:getPixels */
-	char *ee_auth;			/* "Authorization: Bearer ..." (never printed) */
+	struct ee ee;
 } G;
 
 static void
-job_clear(struct job *j)
-{
-	int k;
-
-	free(j->x);
-	free(j->y);
-	free(j->col);
-	free(j->row);
-	free(j->pi);
-	for (k = 0; k < j->nparts; k++) {
-		free(j->parts[k].buf);
-		cog_win_clear(&j->parts[k].win);
-	}
-	j->x = j->y = NULL;
-	j->col = j->row = NULL;
-	j->pi = NULL;
-	j->nparts = 0;
-	free(j->ee);
-	j->ee = NULL;
-}
-
-static void
-bad(struct job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-bad(struct job *j, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (j->bad)
-		return;
-	j->bad = 1;
-	va_start(ap, fmt);
-	vsnprintf(j->why, sizeof j->why, fmt, ap);
-	va_end(ap);
-}
-
-static int
-is_local(const char *url)
-{
-	return !http_is_remote(url);
-}
-
-static void
-source_free(struct source *s)
-{
-	if (s == NULL)
-		return;
-	if (s->state == 1 && !s->remote)
-		tifread_close(&s->tr);
-	cog_unref(s->cog);
-	free(s);
-}
-
-/* The cached source for url, or a new untried one. */
-static struct source *
-source_get(const char *url, const char *tile)
-{
-	struct source *s, **grown;
-	size_t i;
-
-	for (i = 0; i < G.nsrc; i++)
-		if (strcmp(G.src[i]->url, url) == 0) {
-			G.src[i]->used = G.batch;
-			return G.src[i];
-		}
-	if ((s = calloc(1, sizeof *s)) == NULL)
-		return NULL;
-	if (strncmp(url, "file://", 7) == 0)
-		url += 7;
-	snprintf(s->url, sizeof s->url, "%s", url);
-	snprintf(s->tile, sizeof s->tile, "%s", tile ? tile : "");
-	s->remote = !is_local(url);
-	s->used = G.batch;
-	if ((grown = realloc(G.src, (G.nsrc + 1) * sizeof *grown)) == NULL) {
-		free(s);
-		return NULL;
-	}
-	G.src = grown;
-	G.src[G.nsrc++] = s;
-	return s;
-}
-
-/* After a batch: forget the least recently used sources beyond KEEP_SOURCES,
- * and failed ones, so a later batch tries them again. */
-static void
-sources_trim(void)
-{
-	size_t i, k;
-
-	for (i = k = 0; i < G.nsrc; i++) {
-		if (G.src[i]->state == -1 && G.worldcover) {
-			source_free(G.src[i]);
-			continue;
-		}
-		G.src[k++] = G.src[i];
-	}
-	G.nsrc = k;
-	while (G.nsrc > KEEP_SOURCES) {
-		size_t old = 0;
-
-		for (i = 1; i < G.nsrc; i++)
-			if (G.src[i]->used < G.src[old]->used)
-				old = i;
-		source_free(G.src[old]);
-		memmove(&G.src[old], &G.src[old + 1], (G.nsrc - old - 1) * sizeof *G.src);
-		G.nsrc--;
-	}
-}
-
-/* Check what an opened source offers; fix the label dtype on first success. */
-static void
-source_ready(struct source *s, const double t[6], int has_t)
-{
-	const char *name = s->tile[0] ? s->tile : G.source_name;
-
-	if (!has_t || geo_invert(t, s->inv) != 0) {
-		snprintf(s->error, sizeof s->error, "%s: no usable georeference", name);
-		s->state = -1;
-		return;
-	}
-	if (s->crs[0] == '\0') {
-		snprintf(s->error, sizeof s->error, "%s: names no CRS that PROJ knows (no "
-		    "EPSG code in its GeoKeys)", name);
-		s->state = -1;
-		return;
-	}
-	if (s->dtype == DT_FLOAT32) {
-		snprintf(s->error, sizeof s->error, "%s: float32 samples; class codes must "
-		    "be integers (uint8, uint16 or int16)", name);
-		s->state = -1;
-		return;
-	}
-	if (G.band > s->spp) {
-		snprintf(s->error, sizeof s->error, "%s: has %d band%s, --band is %d", name,
-		    s->spp, s->spp == 1 ? "" : "s", G.band);
-		s->state = -1;
-		return;
-	}
-	s->state = 1;
-	if (!G.label_dt_known) {
-		G.label_dt = s->dtype == DT_UINT8 ? DT_UINT8 : DT_UINT16;
-		G.label_dt_known = 1;
-	}
-}
-
-/* Open every untried source of this batch: local ones with libtiff, remote
- * ones together through the COG reader. */
-static void
-sources_open(void)
-{
-	struct cog_open *op;
-	struct source **rs;
-	size_t i, nr = 0;
-	char err[600];
-
-	op = calloc(G.nsrc + 1, sizeof *op);
-	rs = calloc(G.nsrc + 1, sizeof *rs);
-	if (op == NULL || rs == NULL)
-		tool_fatal(&G.t, "out of memory");
-	for (i = 0; i < G.nsrc; i++) {
-		struct source *s = G.src[i];
-
-		if (s->state != 0 || s->used != G.batch)
-			continue;
-		if (s->remote) {
-			op[nr].url = s->url;
-			rs[nr++] = s;
-			continue;
-		}
-		errno = 0;
-		if (tifread_open(&s->tr, s->url, err, sizeof err) != 0) {
-			s->state = errno == ENOENT && s->tile[0] ? -2 : -1;
-			snprintf(s->error, sizeof s->error, "%s", err);
-			continue;
-		}
-		s->width = s->tr.width;
-		s->height = s->tr.height;
-		s->spp = s->tr.spp;
-		s->dtype = s->tr.dtype;
-		s->has_nodata = s->tr.has_nodata;
-		s->nodata = s->tr.nodata;
-		snprintf(s->crs, sizeof s->crs, "%s", s->tr.grid.crs);
-		source_ready(s, s->tr.grid.t, s->tr.has_grid);
-		if (s->state != 1)
-			tifread_close(&s->tr);
-	}
-	if (nr > 0) {
-		cog_open_many(G.http, G.cog_cache, op, nr);
-		for (i = 0; i < nr; i++) {
-			struct source *s = rs[i];
-			struct cog *c = op[i].cog;
-
-			G.t.bytes_fetched += op[i].bytes;
-			if (c == NULL) {
-				char red[1024];
-
-				/* WorldCover has tiles on land only: a 404 is sea, not a fault. */
-				s->state = s->tile[0] && strstr(op[i].error, "HTTP 404") ? -2 : -1;
-				http_redact(s->url, red, sizeof red);
-				if (strncmp(op[i].error, red, strlen(red)) == 0)
-					snprintf(s->error, sizeof s->error, "%s", op[i].error);
-				else
-					snprintf(s->error, sizeof s->error, "%s: %s", red,
-					    op[i].error);
-				continue;
-			}
-			s->cog = c;
-			s->width = (int)c->level[0].width;
-			s->height = (int)c->level[0].height;
-			s->spp = c->spp;
-			s->dtype = c->dtype;
-			s->has_nodata = c->has_nodata;
-			s->nodata = c->nodata;
-			if (c->epsg > 0)
-				snprintf(s->crs, sizeof s->crs, "EPSG:%d", c->epsg);
-			source_ready(s, c->level[0].t, c->has_georef);
-		}
-	}
-	free(op);
-	free(rs);
-}
-
-static int
-same_crs(const char *a, const char *b)
-{
-	int ea = geo_epsg_of(a), eb = geo_epsg_of(b);
-
-	return strcmp(a, b) == 0 || (ea > 0 && ea == eb);
-}
-
-/* A cached PROJ transformation grid CRS -> source CRS. */
-static struct geo_xform *
-xform_get(const char *src, const char *dst, char *err, size_t errlen)
-{
-	int i, old = 0;
-
-	for (i = 0; i < NXFORM; i++) {
-		if (G.xf[i].x != NULL && strcmp(G.xf[i].src, src) == 0 &&
-		    strcmp(G.xf[i].dst, dst) == 0) {
-			G.xf[i].used = G.batch;
-			return G.xf[i].x;
-		}
-		if (G.xf[i].x == NULL || G.xf[i].used < G.xf[old].used)
-			old = i;
-	}
-	geo_xform_free(G.xf[old].x);
-	memset(&G.xf[old], 0, sizeof G.xf[old]);
-	if ((G.xf[old].x = geo_xform_new(src, dst, err, errlen)) == NULL)
-		return NULL;
-	snprintf(G.xf[old].src, sizeof G.xf[old].src, "%s", src);
-	snprintf(G.xf[old].dst, sizeof G.xf[old].dst, "%s", dst);
-	G.xf[old].used = G.batch;
-	return G.xf[old].x;
-}
-
-/* Phase 1 of a record: centres in the source CRS, and which source has each. */
-static void
-job_prepare(struct job *j)
-{
-	const struct grid *g = &j->r.grid;
-	const char *dst;
-	char err[600], url[2048], name[8];
-	size_t i, n;
-	int col, row, k, lastk = -1, tc, tr, ltc = -1, ltr = -1;
-
-	if (!j->r.has_grid) {
-		bad(j, "no \"grid\": lc-align labels the record's own grid (run cog-read "
-		    "first, or give the record a grid)");
-		return;
-	}
-	if (g->width <= 0 || g->height <= 0 ||
-	    (size_t)g->width * (size_t)g->height > MAX_GRID_PX) {
-		bad(j, "grid: %dx%d pixels, more than the %zu lc-align labels at once "
-		    "(tile the grid first)", g->width, g->height, MAX_GRID_PX);
-		return;
-	}
-	if (g->crs[0] == '\0') {
-		bad(j, "grid: no \"crs\"");
-		return;
-	}
-	n = j->n = (size_t)g->width * (size_t)g->height;
-	j->x = malloc(n * sizeof *j->x);
-	j->y = malloc(n * sizeof *j->y);
-	j->col = malloc(n * sizeof *j->col);
-	j->row = malloc(n * sizeof *j->row);
-	j->pi = malloc(n);
-	if (!j->x || !j->y || !j->col || !j->row || !j->pi)
-		tool_fatal(&G.t, "out of memory for a %dx%d grid", g->width, g->height);
-	i = 0;
-	for (row = 0; row < g->height; row++)
-		for (col = 0; col < g->width; col++, i++)
-			geo_apply(g->t, col + 0.5, row + 0.5, &j->x[i], &j->y[i]);
-
-	if (G.worldcover)
-		dst = "EPSG:4326";
-	else {
-		struct source *s = G.src[0];
-
-		if (s->state != 1) {
-			bad(j, "%s", s->error);
-			return;
-		}
-		dst = s->crs;
-	}
-	if (!same_crs(g->crs, dst)) {
-		struct geo_xform *x = xform_get(g->crs, dst, err, sizeof err);
-
-		if (x == NULL) {
-			bad(j, "grid CRS: %s", err);
-			return;
-		}
-		if (geo_xform_points(x, j->x, j->y, n, err, sizeof err) != 0) {
-			bad(j, "grid to the source's CRS: %s", err);
-			return;
-		}
-	}
-
-	if (!G.worldcover) {
-		j->parts[0].s = G.src[0];
-		j->nparts = 1;
-		memset(j->pi, 0, n);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		if (lc_worldcover_tile_index(j->x[i], j->y[i], &tc, &tr) != 0) {
-			j->pi[i] = NONE;
-			continue;
-		}
-		/* Neighbouring pixels are almost always in the same tile. */
-		if (lastk >= 0 && tc == ltc && tr == ltr) {
-			j->pi[i] = (uint8_t)lastk;
-			continue;
-		}
-		lc_worldcover_tile_name(tc, tr, name, NULL, NULL);
-		for (k = 0; k < j->nparts; k++)
-			if (strcmp(j->parts[k].s->tile, name) == 0)
-				break;
-		if (k == j->nparts) {
-			if (k == MAX_PARTS) {
-				bad(j, "grid spans more than %d WorldCover tiles", MAX_PARTS);
-				return;
-			}
-			if (lc_tile_url(G.wc_tmpl, name, url, sizeof url) != 0) {
-				bad(j, "--worldcover-url: URL too long");
-				return;
-			}
-			if ((j->parts[k].s = source_get(url, name)) == NULL)
-				tool_fatal(&G.t, "out of memory");
-			j->nparts++;
-		}
-		j->pi[i] = (uint8_t)k;
-		lastk = k;
-		ltc = tc;
-		ltr = tr;
-	}
-}
-
-/* Phase 2: the source pixel of every centre and the window each part needs. */
-static void
-job_locate(struct job *j)
-{
-	size_t i;
-	int k, absent = 0;
-	uint64_t inside = 0;
-
-	for (k = 0; k < j->nparts; k++) {
-		struct source *s = j->parts[k].s;
-
-		if (s->state == -1) {
-			bad(j, "%s", s->error);
-			return;
-		}
-		absent += s->state == -2;
-		j->parts[k].c0 = j->parts[k].r0 = LONG_MAX;
-		j->parts[k].c1 = j->parts[k].r1 = LONG_MIN;
-	}
-	for (i = 0; i < j->n; i++) {
-		struct part *p;
-		struct source *s;
-		double fc, fr;
-		long c, r;
-
-		if (j->pi[i] == NONE)
-			continue;
-		p = &j->parts[j->pi[i]];
-		s = p->s;
-		if (s->state != 1) {
-			j->pi[i] = NONE;
-			continue;
-		}
-		fc = s->inv[0] * j->x[i] + s->inv[1] * j->y[i] + s->inv[2];
-		fr = s->inv[3] * j->x[i] + s->inv[4] * j->y[i] + s->inv[5];
-		if (!(fabs(fc) < 1e9 && fabs(fr) < 1e9)) {
-			j->pi[i] = NONE;
-			continue;
-		}
-		/* gdalwarp's nearest: floor(x + 1e-10). */
-		c = (long)floor(fc + 1e-10);
-		r = (long)floor(fr + 1e-10);
-		/* A WorldCover tile edge point was put in its tile by the global
-		 * grid; a last-bit difference in the tile's own transform may not
-		 * move it out. */
-		if (s->tile[0]) {
-			if (c == -1 || c == s->width)
-				c = c < 0 ? 0 : s->width - 1;
-			if (r == -1 || r == s->height)
-				r = r < 0 ? 0 : s->height - 1;
-		}
-		if (c < 0 || r < 0 || c >= s->width || r >= s->height) {
-			j->pi[i] = NONE;
-			continue;
-		}
-		j->col[i] = (int32_t)c;
-		j->row[i] = (int32_t)r;
-		p->inside++;
-		inside++;
-		if (c < p->c0)
-			p->c0 = c;
-		if (c + 1 > p->c1)
-			p->c1 = c + 1;
-		if (r < p->r0)
-			p->r0 = r;
-		if (r + 1 > p->r1)
-			p->r1 = r + 1;
-	}
-	if (inside == 0) {
-		double b[4];
-
-		geo_window_bounds(j->r.grid.t, j->r.grid.width, j->r.grid.height, b);
-		if (G.worldcover) {
-			char list[200] = "";
-			size_t len = 0;
-
-			for (k = 0; k < j->nparts && len + 10 < sizeof list; k++)
-				len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
-				    k ? ", " : "", j->parts[k].s->tile);
-			bad(j, "no WorldCover tile covers the grid (%s [%.3f %.3f %.3f %.3f]): "
-			    "%s%s", j->r.grid.crs, b[0], b[1], b[2], b[3],
-			    absent ? "no such tile: " : "tiles do not reach it: ",
-			    j->nparts ? list : "off the Earth");
-		} else
-			bad(j, "%s does not cover the grid (%s [%.3f %.3f %.3f %.3f])",
-			    G.source_name, j->r.grid.crs, b[0], b[1], b[2], b[3]);
-		return;
-	}
-	for (k = 0; k < j->nparts; k++) {
-		struct part *p = &j->parts[k];
-
-		if (p->inside == 0)
-			continue;
-		if ((uint64_t)(p->c1 - p->c0) * (uint64_t)(p->r1 - p->r0) > MAX_WIN_PX) {
-			bad(j, "%s: the grid needs a %ldx%ld pixel window of it (grid much "
-			    "coarser than the source?)", p->s->tile[0] ? p->s->tile :
-			    G.source_name, p->c1 - p->c0, p->r1 - p->r0);
-			return;
-		}
-	}
-}
-
-/* Phase 3: read the windows, local ones now, remote ones of the batch together. */
-static void
-batch_read(struct job *jobs, size_t n)
-{
-	struct cog_win **wins = NULL;
-	size_t i, nw = 0, cap = 0;
-	char err[600];
-	int k;
-
-	for (i = 0; i < n; i++) {
-		struct job *j = &jobs[i];
-
-		for (k = 0; k < j->nparts && !j->bad; k++) {
-			struct part *p = &j->parts[k];
-			struct source *s = p->s;
-			size_t w = (size_t)(p->c1 - p->c0), h = (size_t)(p->r1 - p->r0);
-			size_t plane = w * h * dtype_size(s->dtype);
-
-			if (p->inside == 0)
-				continue;
-			if (s->remote) {
-				p->win.cog = s->cog;
-				p->win.level = 0;
-				p->win.col0 = p->c0;
-				p->win.row0 = p->r0;
-				p->win.width = (int)w;
-				p->win.height = (int)h;
-				p->win.fill = 0;
-				if (nw == cap) {
-					cap = cap ? cap * 2 : 16;
-					wins = realloc(wins, cap * sizeof *wins);
-					if (wins == NULL)
-						tool_fatal(&G.t, "out of memory");
-				}
-				wins[nw++] = &p->win;
-				continue;
-			}
-			if ((p->buf = malloc(plane * (size_t)s->spp)) == NULL)
-				tool_fatal(&G.t, "out of memory for a %zux%zu window", w, h);
-			if (tifread_window(&s->tr, p->c0, p->r0, (int)w, (int)h, 0, p->buf,
-			    err, sizeof err) != 0) {
-				bad(j, "%s", err);
-				break;
-			}
-			p->plane = p->buf + plane * (size_t)(G.band - 1);
-		}
-	}
-	if (nw > 0) {
-		/* cog_read_many wants an array of windows: gather, read, scatter. */
-		struct cog_win *arr = calloc(nw, sizeof *arr);
-
-		if (arr == NULL)
-			tool_fatal(&G.t, "out of memory");
-		for (i = 0; i < nw; i++)
-			arr[i] = *wins[i];
-		cog_read_many(G.http, arr, nw);
-		for (i = 0; i < nw; i++) {
-			*wins[i] = arr[i];
-			G.t.bytes_fetched += arr[i].bytes;
-		}
-		free(arr);
-		for (i = 0; i < n; i++) {
-			struct job *j = &jobs[i];
-
-			for (k = 0; k < j->nparts && !j->bad; k++) {
-				struct part *p = &j->parts[k];
-				struct source *s = p->s;
-				char red[1024];
-
-				if (!s->remote || p->inside == 0)
-					continue;
-				if (!p->win.ok) {
-					http_redact(s->url, red, sizeof red);
-					bad(j, "%s: %s", red, p->win.error);
-					break;
-				}
-				p->plane = (const unsigned char *)p->win.data +
-				    (size_t)p->win.width * (size_t)p->win.height *
-				    dtype_size(s->dtype) * (size_t)(G.band - 1);
-			}
-		}
-	}
-	free(wins);
-}
-
-static double
-sample(const struct part *p, size_t idx)
-{
-	switch (p->s->dtype) {
-	case DT_UINT8:
-		return p->plane[idx];
-	case DT_UINT16:
-		return ((const uint16_t *)(const void *)p->plane)[idx];
-	case DT_INT16:
-		return ((const int16_t *)(const void *)p->plane)[idx];
-	default:
-		return NAN;
-	}
-}
-
-/* Phase 4: the label raster and the "landcover" key. */
-static void
-job_finish(struct job *j)
-{
-	enum dtype dt = G.label_dt;
-	double nd = dt == DT_UINT8 ? 255 : 65535;
-	struct raster *ra;
-	size_t i, valid = 0;
-	json_t *lc;
-	int k;
-
-	for (i = 0; i < j->r.nrasters; i++)
-		if (strcmp(j->r.rasters[i].role, "label") == 0) {
-			rec_remove_raster(&j->r, i);
-			break;
-		}
-	ra = rec_add_raster(&j->r, "label", j->r.grid.width, j->r.grid.height, 1, dt);
-	if (ra == NULL)
-		tool_fatal(&G.t, "out of memory for the label raster");
-	raster_set_band_name(ra, 0, "class");
-	ra->has_nodata = 1;
-	ra->nodata = nd;
-	for (i = 0; i < j->n; i++) {
-		const struct part *p;
-		double v = nd;
-
-		if (j->pi[i] != NONE) {
-			p = &j->parts[j->pi[i]];
-			v = sample(p, (size_t)(j->row[i] - p->r0) * (size_t)(p->c1 - p->c0) +
-			    (size_t)(j->col[i] - p->c0));
-			/* The source's nodata, and codes the label cannot hold, are nodata. */
-			if ((p->s->has_nodata && v == p->s->nodata) || v < 0 || v >= nd)
-				v = nd;
-		}
-		if (v != nd)
-			valid++;
-		if (dt == DT_UINT8)
-			((uint8_t *)ra->data)[i] = (uint8_t)v;
-		else
-			((uint16_t *)ra->data)[i] = (uint16_t)v;
-	}
-	lc = json_object();
-	json_object_set_new(lc, "source", json_string(G.worldcover ?
-	    "ESA WorldCover 10m 2021 v200" : G.source_name));
-	json_object_set_new(lc, "nodata", json_integer((json_int_t)nd));
-	json_object_set(lc, "classes", G.classes);
-	json_object_set_new(lc, "coverage", json_real(round((double)valid / (double)j->n *
-	    1e6) / 1e6));
-	if (G.ee_asset != NULL)
-		json_object_set_new(lc, "ee_band", G.ee_band ? json_string(G.ee_band) :
-		    json_null());
-	if (G.worldcover) {
-		json_t *tiles = json_array();
-
-		for (k = 0; k < j->nparts; k++)
-			if (j->parts[k].inside > 0)
-				json_array_append_new(tiles, json_string(j->parts[k].s->tile));
-		json_object_set_new(lc, "tiles", tiles);
-	}
-	json_object_set_new(j->r.json, "landcover", lc);
-}
-
-
-/*
- * Earth Engine: one getPixels request per record, asking for the record's own
- * grid, so the server does the nearest-neighbour resampling and the GeoTIFF
- * that comes back is the label, pixel for pixel.  Masked pixels come back as
- * 0, so 0 is the source's nodata unless the file names another.
- */
-#define EE_MAX_SIDE	10000		/* the safe envelope GDAL's EEDAI driver keeps */
-#define EE_MAX_BYTES	((size_t)16 << 20)
-
-/* The "error.message" of an Earth Engine error body, for the reject. */
-static void
-ee_why(const char *body, size_t len, char *out, size_t outlen)
-{
-	json_t *j = body && len ? json_loadb(body, len, 0, NULL) : NULL;
-	const char *m = json_string_value(json_object_get(json_object_get(j, "error"),
-	    "message"));
-
-	snprintf(out, outlen, "%s%.300s", m ? ": " : "", m ? m : "");
-	json_decref(j);
-}
-
-static int
-ee_body(struct job *j, char **body)
-{
-	const struct grid *g = &j->r.grid;
-	json_t *req;
-
-	req = json_pack("{s:s, s:{s:{s:i, s:i}, s:{s:f, s:f, s:f, s:f, s:f, s:f}, s:s}}",
-	    "fileFormat", "GEO_TIFF",
-	    "grid",
-	    "dimensions", "width", g->width, "height", g->height,
-	    "affineTransform", "scaleX", g->t[0], "shearX", g->t[1], "translateX", g->t[2],
-	    "shearY", g->t[3], "scaleY", g->t[4], "translateY", g->t[5],
-	    "crsCode", g->crs);
-	if (req == NULL)
-		return -1;
-	if (G.ee_band != NULL)
-		json_object_set_new(req, "bandIds", json_pack("[s]", G.ee_band));
-	*body = json_dumps(req, JSON_COMPACT | JSON_REAL_PRECISION(17));
-	json_decref(req);
-	return *body ? 0 : -1;
-}
-
-/* Turn a getPixels response into the job's one part. */
-static void
-ee_take(struct job *j, const unsigned char *buf, size_t len)
-{
-	const struct grid *g = &j->r.grid;
-	char err[600];
-	struct cog *c;
-	struct part *p = &j->parts[0];
-	struct source *s;
-	size_t i, n;
-	int k;
-
-	j->nparts = 1;		/* so job_clear frees the window whatever happens */
-	if ((c = cog_parse_mem(buf, len, "getPixels", err, sizeof err)) == NULL) {
-		bad(j, "Earth Engine: the response is no readable GeoTIFF: %s", err);
-		return;
-	}
-	if ((int)c->level[0].width != g->width || (int)c->level[0].height != g->height) {
-		bad(j, "Earth Engine: asked for %dx%d pixels, got %ux%u", g->width, g->height,
-		    c->level[0].width, c->level[0].height);
-		goto out;
-	}
-	if (c->has_georef) {
-		for (k = 0; k < 6; k++)
-			if (fabs(c->level[0].t[k] - g->t[k]) > 1e-6 * (fabs(g->t[k]) + 1)) {
-				bad(j, "Earth Engine: the response is not on the record's grid");
-				goto out;
-			}
-	}
-	if (c->dtype == DT_FLOAT32 || (int)c->spp < G.band) {
-		bad(j, "Earth Engine: the response has %u %s band%s; need integer class "
-		    "codes in band %d", c->spp, dtype_name(c->dtype), c->spp == 1 ? "" : "s",
-		    G.band);
-		goto out;
-	}
-	p->win.cog = c;
-	p->win.width = g->width;
-	p->win.height = g->height;
-	if (cog_read_mem(buf, len, &p->win) != 0 || !p->win.ok) {
-		bad(j, "Earth Engine: cannot decode the response: %s", p->win.error);
-		goto out;
-	}
-	if ((s = j->ee = calloc(1, sizeof *s)) == NULL)
-		tool_fatal(&G.t, "out of memory");
-	s->state = 1;
-	s->width = g->width;
-	s->height = g->height;
-	s->spp = c->spp;
-	s->dtype = c->dtype;
-	s->has_nodata = 1;
-	s->nodata = c->has_nodata ? c->nodata : 0;
-	p->s = s;
-	p->c0 = p->r0 = 0;
-	p->c1 = g->width;
-	p->r1 = g->height;
-	p->plane = (const unsigned char *)p->win.data + (size_t)g->width *
-	    (size_t)g->height * dtype_size(c->dtype) * (size_t)(G.band - 1);
-	n = j->n = (size_t)g->width * (size_t)g->height;
-	j->col = malloc(n * sizeof *j->col);
-	j->row = malloc(n * sizeof *j->row);
-	j->pi = calloc(n, 1);
-	if (!j->col || !j->row || !j->pi)
-		tool_fatal(&G.t, "out of memory");
-	for (i = 0; i < n; i++) {
-		j->col[i] = (int32_t)(i % (size_t)g->width);
-		j->row[i] = (int32_t)(i / (size_t)g->width);
-	}
-	if (!G.label_dt_known) {
-		G.label_dt = c->dtype == DT_UINT8 ? DT_UINT8 : DT_UINT16;
-		G.label_dt_known = 1;
-	}
-out:
-	p->win.cog = NULL;
-	cog_unref(c);
-}
-
-static void
-ee_batch(struct job *jobs, size_t n)
-{
-	struct http_req *rq = calloc(n, sizeof *rq);
-	char **bodies = calloc(n, sizeof *bodies);
-	const char *hdr[2] = { G.ee_auth, NULL };
-	size_t i, k = 0, *which = calloc(n, sizeof *which);
-	struct http_stats before, after;
-
-	if (rq == NULL || bodies == NULL || which == NULL)
-		tool_fatal(&G.t, "out of memory");
-	for (i = 0; i < n; i++) {
-		struct job *j = &jobs[i];
-		const struct grid *g = &j->r.grid;
-
-		if (!j->r.has_grid) {
-			bad(j, "no \"grid\": lc-align labels the record's own grid (run "
-			    "cog-read first, or give the record a grid)");
-			continue;
-		}
-		if (g->crs[0] == '\0') {
-			bad(j, "grid: no \"crs\"");
-			continue;
-		}
-		if (g->width > EE_MAX_SIDE || g->height > EE_MAX_SIDE ||
-		    (size_t)g->width * (size_t)g->height * 2 > EE_MAX_BYTES) {
-			bad(j, "grid: %dx%d pixels is more than one Earth Engine getPixels "
-			    "request may ask for (%d per side, %zu MB)", g->width, g->height,
-			    EE_MAX_SIDE, EE_MAX_BYTES >> 20);
-			continue;
-		}
-		if (ee_body(j, &bodies[i]) != 0)
-			tool_fatal(&G.t, "out of memory");
-		rq[k].url = G.ee_endpoint;
-		rq[k].method = "POST";
-		rq[k].body = bodies[i];
-		rq[k].content_type = "application/json";
-		rq[k].headers = hdr;
-		rq[k].max_bytes = EE_MAX_BYTES * 2 + (1 << 20);
-		which[k++] = i;
-	}
-	http_stats(G.http, &before);
-	if (k > 0)
-		http_fetch(G.http, rq, k);
-	http_stats(G.http, &after);
-	G.t.bytes_fetched += after.bytes - before.bytes;
-	for (i = 0; i < k; i++) {
-		struct job *j = &jobs[which[i]];
-		char why[400];
-
-		if (!rq[i].ok) {
-			ee_why(rq[i].data, rq[i].len, why, sizeof why);
-			bad(j, "Earth Engine %s: %s%s", G.ee_asset, rq[i].error, why);
-		} else
-			ee_take(j, (const unsigned char *)rq[i].data, rq[i].len);
-		http_req_clear(&rq[i]);
-	}
-	for (i = 0; i < n; i++)
-		free(bodies[i]);
-	free(bodies);
-	free(rq);
-	free(which);
-}
-
-static char *
-read_token(const char *path)
-{
-	char buf[8192], *s, *e;
-	FILE *fp;
-	size_t len;
-
-	if (path == NULL) {
-		s = getenv("EE_ACCESS_TOKEN");
-		if (s == NULL || *s == '\0')
-			tool_usage_error(&G.t, "--earth-engine needs a token: --ee-token-file "
-			    "FILE or EE_ACCESS_TOKEN in the environment");
-		snprintf(buf, sizeof buf, "%s", s);
-	} else {
-		if ((fp = fopen(path, "r")) == NULL)
-			tool_usage_error(&G.t, "--ee-token-file: %s: %s", path, strerror(errno));
-		len = fread(buf, 1, sizeof buf - 1, fp);
-		fclose(fp);
-		buf[len] = '\0';
-	}
-	/* A token is one word: trim the newline and any blanks. */
-	for (s = buf; *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'; s++)
-		;
-	for (e = s; *e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r'; e++)
-		;
-	*e = '\0';
-	if (*s == '\0')
-		tool_usage_error(&G.t, "--ee-token-file: %s is empty", path ? path : "token");
-	if (asprintf(&e, "Authorization: Bearer %s", s) < 0)
-		tool_fatal(&G.t, "out of memory");
-	explicit_bzero(buf, sizeof buf);
-	return e;
-}
-
-static void
-run_batch(struct job *jobs, size_t n)
-{
-	size_t i;
-
-	G.batch++;
-	if (G.ee_asset != NULL) {
-		ee_batch(jobs, n);
-		goto finish;
-	}
-	if (!G.worldcover) {
-		G.src[0]->used = G.batch;
-		if (G.src[0]->state == -1)
-			G.src[0]->state = 0;	/* a failed open is tried again per batch */
-		sources_open();
-	}
-	for (i = 0; i < n; i++)
-		job_prepare(&jobs[i]);
-	if (G.worldcover)
-		sources_open();
-	for (i = 0; i < n; i++) {
-		if (!jobs[i].bad)
-			job_locate(&jobs[i]);
-		/* The centres are spent: hold only pixel indices while reading. */
-		free(jobs[i].x);
-		free(jobs[i].y);
-		jobs[i].x = jobs[i].y = NULL;
-	}
-	batch_read(jobs, n);
-finish:
-	for (i = 0; i < n; i++) {
-		struct job *j = &jobs[i];
-
-		if (!j->bad)
-			job_finish(j);
-		job_clear(j);
-		if (j->bad)
-			tool_reject(&G.t, &j->r, "%s", j->why);
-		else
-			tool_emit(&G.t, &j->r);
-	}
-	sources_trim();
-}
-
-int
-main(int argc, char **argv)
+options(int argc, char **argv)
 {
 	static struct option longopts[] = {
 		TOOL_LONGOPTS,
@@ -1047,17 +118,13 @@ main(int argc, char **argv)
 		{ 0, 0, 0, 0 }
 	};
 	const char *classes_file = NULL, *ee_token_file = NULL;
-	const char *ee_url = "https://earthengine.googleapis.com/v1";
-	struct job *jobs;
+	const char *ee_url = EE_DEFAULT_URL;
 	char err[600];
-	int ch, dw = 0, remote = 0;
-	size_t n;
+	int ch, rc, dw = 0;
 	long v;
 
-	tool_init(&G.t, "lc-align", usage);
 	G.t.jobs = 4;
 	G.band = 1;
-	G.wc_tmpl = NULL;
 	while ((ch = getopt_long(argc, argv, "hqj:", longopts, NULL)) != -1) {
 		if (tool_option(&G.t, ch, optarg))
 			continue;
@@ -1119,16 +186,10 @@ main(int argc, char **argv)
 		tool_usage_error(&G.t, "--ee-band and --ee-token-file go with --earth-engine");
 	if (G.ee_asset != NULL) {
 		const char *a = G.ee_asset;
-		size_t ul = strlen(ee_url);
 
-		while (ul > 0 && ee_url[ul - 1] == '/')
-			ul--;
-		if (!http_is_remote(ee_url))
+		if (ee_init(&G.ee, ee_url) != 0)
 			tool_usage_error(&G.t, "--ee-url: expected an http(s) URL");
-		/* Public assets live in the earthengine-public project. */
-		if (snprintf(G.ee_endpoint, sizeof G.ee_endpoint, "%.*s/%s%s:getPixels",
-		    (int)ul, ee_url, strncmp(a, "projects/", 9) == 0 ? "" :
-		    "projects/earthengine-public/assets/", a) >= (int)sizeof G.ee_endpoint)
+		if (ee_asset_url(&G.ee, a, "getPixels", G.ee_endpoint, sizeof G.ee_endpoint))
 			tool_usage_error(&G.t, "--earth-engine: asset id too long");
 		if (G.ee_band == NULL && strstr(a, "ESA/WorldCover") != NULL)
 			G.ee_band = "Map";
@@ -1137,7 +198,11 @@ main(int argc, char **argv)
 		if (classes_file == NULL && !dw && strstr(a, "DYNAMICWORLD") != NULL)
 			dw = 1;
 		snprintf(G.source_name, sizeof G.source_name, "earthengine:%s", a);
-		G.ee_auth = read_token(ee_token_file);
+		if ((rc = ee_token_load(&G.ee, ee_token_file, err, sizeof err)) > 0)
+			tool_usage_error(&G.t, "--earth-engine needs a token: --ee-token-file "
+			    "FILE or EE_ACCESS_TOKEN in the environment");
+		if (rc < 0)
+			tool_usage_error(&G.t, "--ee-token-file: %s", err);
 	}
 	if (classes_file != NULL && dw)
 		tool_usage_error(&G.t, "--classes and --dynamic-world exclude each other");
@@ -1158,25 +223,341 @@ main(int argc, char **argv)
 		G.label_dt_known = 1;
 	}
 	if (G.worldcover && G.wc_tmpl == NULL)
-		G.wc_tmpl = LC_WORLDCOVER_URL;
+		G.wc_tmpl = WORLDCOVER_URL;
 	tool_start(&G.t, argc - optind, argv + optind);
+}
 
-	remote = G.ee_asset != NULL || (G.worldcover ? !is_local(G.wc_tmpl) :
-	    !is_local(G.source));
-	if (remote) {
-		G.http = tool_http(&G.t, G.t.jobs * 4);
-		G.cog_cache = cog_cache_new(64);
+/* Whether the record has a grid lc-align can label (or ask Earth Engine for);
+ * says why not. */
+static int
+grid_ok(struct job *j)
+{
+	const struct grid *g = &j->r.grid;
+	char err[300];
+
+	if (!j->r.has_grid)
+		failure_set(&j->f, "no \"grid\": lc-align labels the record's own grid (run "
+		    "cog-read first, or give the record a grid)");
+	else if (G.ee_asset == NULL && (g->width <= 0 || g->height <= 0 ||
+	    (size_t)g->width * (size_t)g->height > MAX_GRID_PX))
+		failure_set(&j->f, "grid: %dx%d pixels, more than the %zu lc-align labels at "
+		    "once (tile the grid first)", g->width, g->height, MAX_GRID_PX);
+	else if (g->crs[0] == '\0')
+		failure_set(&j->f, "grid: no \"crs\"");
+	else if (G.ee_asset != NULL && ee_pixels_fit(g, err, sizeof err) != 0)
+		failure_set(&j->f, "grid: %s", err);
+	return !j->f.failed;
+}
+
+/* Phase 1 of a record: its pixel centres in the source's CRS, and which
+ * source (WorldCover tile) has each. */
+static void
+job_prepare(struct job *j)
+{
+	const struct grid *g = &j->r.grid;
+	struct worldcover_tile tiles[MAX_PARTS];
+	struct geo_xform *x;
+	char err[600];
+	int k, nt;
+
+	if (!grid_ok(j))
+		return;
+	if (labelwarp_init(&j->w, g) != 0)
+		tool_fatal(&G.t, "out of memory for a %dx%d grid", g->width, g->height);
+	if (!G.worldcover && G.one->state != LABELSRC_OPEN) {
+		failure_set(&j->f, "%s", G.one->error);
+		return;
 	}
-	if (G.source != NULL) {
-		if (remote)
-			http_redact(G.source, G.source_name, sizeof G.source_name);
-		else
-			snprintf(G.source_name, sizeof G.source_name, "%s", G.source);
-		if (source_get(G.source, NULL) == NULL)
+	if (xformcache_get(G.xf, g->crs, G.worldcover ? "EPSG:4326" : G.one->crs, &x, err,
+	    sizeof err) != 0) {
+		failure_set(&j->f, "grid CRS: %s", err);
+		return;
+	}
+	if (labelwarp_transform(&j->w, x, err, sizeof err) != 0) {
+		failure_set(&j->f, "grid to the source's CRS: %s", err);
+		return;
+	}
+	if (!G.worldcover) {
+		j->win[0].src = G.one;
+		return;
+	}
+	switch (worldcover_cover(G.wc_tmpl, j->w.x, j->w.y, j->w.n, j->w.part, tiles,
+	    MAX_PARTS, &nt)) {
+	case WORLDCOVER_OK:
+		break;
+	case WORLDCOVER_TOO_MANY:
+		failure_set(&j->f, "grid spans more than %d WorldCover tiles", MAX_PARTS);
+		return;
+	case WORLDCOVER_URL_TOO_LONG:
+		failure_set(&j->f, "--worldcover-url: URL too long");
+		return;
+	}
+	/* A tile that is not there is sea (worldcover.h). */
+	for (k = 0; k < nt; k++)
+		if ((j->win[k].src = labelsrc_get(G.src, tiles[k].url, tiles[k].name,
+		    LABELSRC_ABSENT_OK)) == NULL)
 			tool_fatal(&G.t, "out of memory");
-	}
+	j->w.nparts = nt;
+}
 
-	if ((jobs = calloc((size_t)G.t.jobs, sizeof *jobs)) == NULL)
+/* Phase 2, the sources open: the source pixel of every centre, and the
+ * window of each source to read. */
+static void
+job_locate(struct job *j)
+{
+	const struct grid *g = &j->r.grid;
+	char list[200] = "";
+	size_t len = 0;
+	double b[4];
+	int k, absent = 0;
+
+	for (k = 0; k < j->w.nparts; k++) {
+		const struct labelsrc *s = j->win[k].src;
+		struct labelwarp_part *p = &j->w.parts[k];
+
+		if (s->state == LABELSRC_FAILED) {
+			failure_set(&j->f, "%s", s->error);
+			return;
+		}
+		absent += s->state == LABELSRC_ABSENT;
+		p->empty = s->state != LABELSRC_OPEN;
+		memcpy(p->inv, s->inv, sizeof p->inv);
+		p->width = s->width;
+		p->height = s->height;
+		p->edge_snap = G.worldcover;
+	}
+	if (labelwarp_locate(&j->w) == 0) {
+		geo_window_bounds(g->t, g->width, g->height, b);
+		if (!G.worldcover) {
+			failure_set(&j->f, "%s does not cover the grid (%s [%.3f %.3f %.3f "
+			    "%.3f])", G.source_name, g->crs, b[0], b[1], b[2], b[3]);
+			return;
+		}
+		for (k = 0; k < j->w.nparts && len + 10 < sizeof list; k++)
+			len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
+			    k ? ", " : "", j->win[k].src->name);
+		failure_set(&j->f, "no WorldCover tile covers the grid (%s [%.3f %.3f %.3f "
+		    "%.3f]): %s%s", g->crs, b[0], b[1], b[2], b[3], absent ? "no such tile: " :
+		    "tiles do not reach it: ", j->w.nparts ? list : "off the Earth");
+		return;
+	}
+	for (k = 0; k < j->w.nparts; k++) {
+		const struct labelwarp_part *p = &j->w.parts[k];
+		struct labelsrc_win *win = &j->win[k];
+
+		if (p->inside == 0)
+			continue;
+		if ((uint64_t)(p->c1 - p->c0) * (uint64_t)(p->r1 - p->r0) > MAX_WIN_PX) {
+			failure_set(&j->f, "%s: the grid needs a %ldx%ld pixel window of it "
+			    "(grid much coarser than the source?)", win->src->name,
+			    p->c1 - p->c0, p->r1 - p->r0);
+			return;
+		}
+		win->col0 = p->c0;
+		win->row0 = p->r0;
+		win->width = (int)(p->c1 - p->c0);
+		win->height = (int)(p->r1 - p->r0);
+	}
+}
+
+/* Phase 3: the windows of the whole batch, read together. */
+static void
+batch_read(struct job *jobs, size_t n)
+{
+	struct labelsrc_win **ws = calloc(n * MAX_PARTS + 1, sizeof *ws);
+	size_t i, nw = 0;
+	int k;
+
+	if (ws == NULL)
+		tool_fatal(&G.t, "out of memory");
+	for (i = 0; i < n; i++)
+		for (k = 0; k < jobs[i].w.nparts && !jobs[i].f.failed; k++)
+			if (jobs[i].win[k].width > 0)
+				ws[nw++] = &jobs[i].win[k];
+	G.t.bytes_fetched += labelsrc_read(G.src, ws, nw);
+	free(ws);
+	for (i = 0; i < n; i++)
+		for (k = 0; k < jobs[i].w.nparts && !jobs[i].f.failed; k++) {
+			struct labelwarp_part *p = &jobs[i].w.parts[k];
+			const struct labelsrc_win *win = &jobs[i].win[k];
+
+			if (win->width == 0)
+				continue;
+			if (!win->ok) {
+				failure_set(&jobs[i].f, "%s", win->error);
+				break;
+			}
+			p->plane = win->plane;
+			p->dtype = win->src->dtype;
+			p->has_nodata = win->src->has_nodata;
+			p->nodata = win->src->nodata;
+		}
+}
+
+/*
+ * Earth Engine: one getPixels request per record, asking for the record's own
+ * grid, so the server does the nearest-neighbour resampling and the GeoTIFF
+ * that comes back is the label, pixel for pixel.  Masked pixels come back as
+ * 0, so 0 is the source's nodata unless the file names another.
+ */
+static void
+ee_batch(struct job *jobs, size_t n)
+{
+	struct http_req *rq = calloc(n, sizeof *rq);
+	size_t i, k = 0, *which = calloc(n, sizeof *which);
+	struct http_stats before, after;
+	char err[800];
+
+	if (rq == NULL || which == NULL)
+		tool_fatal(&G.t, "out of memory");
+	for (i = 0; i < n; i++) {
+		if (!grid_ok(&jobs[i]))
+			continue;
+		if ((jobs[i].body = ee_get_pixels_body(&jobs[i].r.grid, G.ee_band)) == NULL)
+			tool_fatal(&G.t, "out of memory");
+		ee_post(&G.ee, &rq[k], G.ee_endpoint, jobs[i].body);
+		which[k++] = i;
+	}
+	http_stats(G.http, &before);
+	if (k > 0)
+		http_fetch(G.http, rq, k);
+	http_stats(G.http, &after);
+	G.t.bytes_fetched += after.bytes - before.bytes;
+	for (i = 0; i < k; i++) {
+		struct job *j = &jobs[which[i]];
+		struct labelwarp_part *p = &j->w.parts[0];
+		int said;
+
+		if (!rq[i].ok) {
+			said = ee_error_message(rq[i].data, rq[i].len, err, sizeof err) == 0;
+			failure_set(&j->f, "Earth Engine %s: %s%s%s", G.ee_asset, rq[i].error,
+			    said ? ": " : "", err);
+		} else if (ee_pixels_read(rq[i].data, rq[i].len, &j->r.grid, G.band, &j->px,
+		    err, sizeof err) != 0)
+			failure_set(&j->f, "Earth Engine: %s", err);
+		else {
+			labelwarp_on_grid(&j->w, &j->r.grid);
+			p->plane = j->px.band;
+			p->dtype = j->px.dtype;
+			p->has_nodata = 1;
+			p->nodata = j->px.nodata;
+		}
+		http_req_clear(&rq[i]);
+	}
+	free(rq);
+	free(which);
+}
+
+/* Phase 4: the label raster and the "landcover" key. */
+static void
+job_finish(struct job *j)
+{
+	enum dtype dt;
+	double nd;
+	struct raster *ra;
+	size_t i, valid;
+	json_t *lc, *tiles;
+	int k;
+
+	/* Without a class table, the first label's source fixes the type for the run. */
+	if (!G.label_dt_known) {
+		G.label_dt = j->w.parts[0].dtype == DT_UINT8 ? DT_UINT8 : DT_UINT16;
+		G.label_dt_known = 1;
+	}
+	dt = G.label_dt;
+	nd = dt == DT_UINT8 ? 255 : 65535;
+	for (i = 0; i < j->r.nrasters; i++)
+		if (strcmp(j->r.rasters[i].role, "label") == 0) {
+			rec_remove_raster(&j->r, i);
+			break;
+		}
+	ra = rec_add_raster(&j->r, "label", j->r.grid.width, j->r.grid.height, 1, dt);
+	if (ra == NULL)
+		tool_fatal(&G.t, "out of memory for the label raster");
+	raster_set_band_name(ra, 0, "class");
+	ra->has_nodata = 1;
+	ra->nodata = nd;
+	valid = labelwarp_label(&j->w, ra->data, dt, nd);
+	lc = json_object();
+	json_object_set_new(lc, "source", json_string(G.worldcover ? WORLDCOVER_NAME :
+	    G.source_name));
+	json_object_set_new(lc, "nodata", json_integer((json_int_t)nd));
+	json_object_set(lc, "classes", G.classes);
+	json_object_set_new(lc, "coverage", json_real(round((double)valid /
+	    (double)j->w.n * 1e6) / 1e6));
+	if (G.ee_asset != NULL)
+		json_object_set_new(lc, "ee_band", G.ee_band ? json_string(G.ee_band) :
+		    json_null());
+	if (G.worldcover) {
+		tiles = json_array();
+		for (k = 0; k < j->w.nparts; k++)
+			if (j->w.parts[k].inside > 0)
+				json_array_append_new(tiles, json_string(j->win[k].src->name));
+		json_object_set_new(lc, "tiles", tiles);
+	}
+	json_object_set_new(j->r.json, "landcover", lc);
+}
+
+static void
+run_batch(struct job *jobs, size_t n)
+{
+	struct job *j;
+	size_t i;
+	int k;
+
+	if (G.ee_asset != NULL)
+		ee_batch(jobs, n);
+	else {
+		/* The --source is got (and a failed open tried) again every batch. */
+		if (!G.worldcover) {
+			if ((G.one = labelsrc_get(G.src, G.source, G.source_name, 0)) == NULL)
+				tool_fatal(&G.t, "out of memory");
+			G.t.bytes_fetched += labelsrc_open(G.src);
+		}
+		for (i = 0; i < n; i++)
+			job_prepare(&jobs[i]);
+		G.t.bytes_fetched += labelsrc_open(G.src);	/* the tiles they need */
+		for (i = 0; i < n; i++)
+			if (!jobs[i].f.failed)
+				job_locate(&jobs[i]);
+		batch_read(jobs, n);
+	}
+	for (j = jobs; j < jobs + n; j++) {
+		if (!j->f.failed)
+			job_finish(j);
+		for (k = 0; k < j->w.nparts; k++)
+			labelsrc_win_clear(&j->win[k]);
+		labelwarp_clear(&j->w);
+		ee_pixels_clear(&j->px);
+		free(j->body);
+		if (j->f.failed)
+			tool_reject(&G.t, &j->r, "%s", j->f.why);
+		else
+			tool_emit(&G.t, &j->r);
+	}
+	labelsrc_batch_end(G.src);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct job *jobs;
+	size_t n;
+	int remote;
+
+	tool_init(&G.t, "lc-align", usage);
+	options(argc, argv);
+	remote = G.ee_asset != NULL || http_is_remote(G.worldcover ? G.wc_tmpl : G.source);
+	if (remote)
+		G.http = tool_http(&G.t, G.t.jobs * 4);
+	if (G.source != NULL && remote)
+		http_redact(G.source, G.source_name, sizeof G.source_name);
+	else if (G.source != NULL)
+		snprintf(G.source_name, sizeof G.source_name, "%s", G.source);
+	G.src = labelsrc_cache_new(G.http, G.band);
+	G.xf = xformcache_new(8);
+	jobs = calloc((size_t)G.t.jobs, sizeof *jobs);
+	if (G.src == NULL || G.xf == NULL || jobs == NULL)
 		tool_fatal(&G.t, "out of memory");
 	for (;;) {
 		for (n = 0; n < (size_t)G.t.jobs; n++) {
@@ -1190,17 +571,10 @@ main(int argc, char **argv)
 			break;
 	}
 	free(jobs);
-	while (G.nsrc > 0)
-		source_free(G.src[--G.nsrc]);
-	free(G.src);
-	for (n = 0; n < NXFORM; n++)
-		geo_xform_free(G.xf[n].x);
+	labelsrc_cache_free(G.src);
+	xformcache_free(G.xf);
 	json_decref(G.classes);
-	cog_cache_free(G.cog_cache);
 	http_free(G.http);
-	if (G.ee_auth != NULL) {
-		explicit_bzero(G.ee_auth, strlen(G.ee_auth));
-		free(G.ee_auth);
-	}
+	ee_clear(&G.ee);
 	return tool_finish(&G.t);
 }

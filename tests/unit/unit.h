@@ -55,4 +55,27 @@ unit_json_is(const json_t *j, const char *want)
 }
 
 #define UNIT_DONE() return unit_failed
+
+/* A whole file in memory (malloc'd), NULL if it cannot be read. */
+static inline unsigned char *
+unit_slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	unsigned char *b = NULL;
+	long n;
+
+	if (fp == NULL)
+		return NULL;
+	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) > 0 &&
+	    (b = malloc((size_t)n)) != NULL) {
+		rewind(fp);
+		if (fread(b, 1, (size_t)n, fp) != (size_t)n) {
+			free(b);
+			b = NULL;
+		}
+		*len = (size_t)n;
+	}
+	fclose(fp);
+	return b;
+}
 #endif
