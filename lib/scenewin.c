@@ -6,7 +6,7 @@
 #include "errbuf.h"
 #include "geo.h"
 #include "scenewin.h"
-#include "xfcache.h"
+#include "xformcache.h"
 
 /* The SCL window's side, at most: a sane window never comes near it. */
 #define SCL_MAX_SIDE 32768
@@ -36,7 +36,7 @@ scenewin_scene_epsg(const json_t *scene)
 
 int
 scenewin_place(struct scenewin *w, const struct scenewin_opts *o,
-    const struct scenewin_asset *first, int declared_epsg, struct xfcache *xforms,
+    const struct scenewin_asset *first, int declared_epsg, struct xformcache *xforms,
     double lon, double lat, char *err, size_t errlen)
 {
 	const struct cog *c0 = first->cog;
@@ -59,8 +59,8 @@ scenewin_place(struct scenewin *w, const struct scenewin_opts *o,
 		    o->resolution);
 	l = &c0->level[w->level];
 	snprintf(dst, sizeof dst, "EPSG:%d", c0->epsg);
-	xf = xfcache_get(xforms, "EPSG:4326", dst, why, sizeof why);
-	if (!xf || geo_xform_points(xf, &x, &y, 1, why, sizeof why) < 0)
+	if (xformcache_get(xforms, "EPSG:4326", dst, &xf, why, sizeof why) ||
+	    (xf && geo_xform_points(xf, &x, &y, 1, why, sizeof why) < 0))
 		return errf(err, errlen, "point to EPSG:%d: %s", c0->epsg, why);
 	if (geo_invert(l->t, inv) < 0)
 		return errf(err, errlen, "asset %s: singular transform", first->name);

@@ -34,7 +34,7 @@
 #include "cog.h"
 #include "raster.h"
 
-struct xfcache;
+struct xformcache;
 
 struct scenewin_opts {
 	long size;		/* window side in pixels */
@@ -73,12 +73,12 @@ int scenewin_scene_epsg(const json_t *scene);
 
 /*
  * Place the window of the first image asset around lon/lat: the level, the
- * point in the asset's CRS (through xforms, lib/xfcache.h), the window of
+ * point in the asset's CRS (through xforms, lib/xformcache.h), the window of
  * o->size (or o->size_m) pixels centred on it.  declared_epsg is the CRS the
  * scene says its assets use (0: it says none).  0 ok, -1 err set.
  */
 int scenewin_place(struct scenewin *w, const struct scenewin_opts *o,
-    const struct scenewin_asset *first, int declared_epsg, struct xfcache *xforms,
+    const struct scenewin_asset *first, int declared_epsg, struct xformcache *xforms,
     double lon, double lat, char *err, size_t errlen);
 
 /* Move the window's top-left pixel to (col0, row0); its grid follows. */

@@ -24,7 +24,7 @@
 #include "scenesign.h"
 #include "scenewin.h"
 #include "tool.h"
-#include "xfcache.h"
+#include "xformcache.h"
 
 #define MAX_ASSETS 32
 #define MAX_XFORMS 16
@@ -109,7 +109,7 @@ set_assets(char *list)
 static struct http *H;
 static struct cog_cache *Cache;
 static struct pcsign *Sign;
-static struct xfcache *Xforms;
+static struct xformcache *Xforms;
 
 /* One record in flight. */
 struct job {
@@ -503,7 +503,7 @@ main(int argc, char **argv)
 			tool_fatal(&T, "out of memory");
 	}
 	if ((Cache = cog_cache_new((size_t)O.cache)) == NULL ||
-	    (Xforms = xfcache_new(MAX_XFORMS)) == NULL)
+	    (Xforms = xformcache_new(MAX_XFORMS)) == NULL)
 		tool_fatal(&T, "out of memory");
 	struct batch bt[2];
 	pthread_t th;
@@ -533,7 +533,7 @@ main(int argc, char **argv)
 	free(bt[1].js);
 	cog_cache_free(Cache);
 	pcsign_free(Sign);
-	xfcache_free(Xforms);
+	xformcache_free(Xforms);
 	http_free(H);
 	return tool_finish(&T);
 }

@@ -14,7 +14,7 @@
 #include "cog.h"
 #include "geo.h"
 #include "scenewin.h"
-#include "xfcache.h"
+#include "xformcache.h"
 #include "unit.h"
 
 /* The scene's grid: UTM 29N, 100 m pixels from (199980, 2800020). */
@@ -89,7 +89,7 @@ lonlat_of(double x, double y, double *lon, double *lat)
 
 static int
 refused(const struct scenewin_opts *o, const struct scenewin_asset *first, int declared,
-    struct xfcache *xc, double lon, double lat, const char *want)
+    struct xformcache *xc, double lon, double lat, const char *want)
 {
 	struct scenewin w;
 	char err[256] = "";
@@ -103,7 +103,7 @@ refused(const struct scenewin_opts *o, const struct scenewin_asset *first, int d
 
 static int
 fit_refused(const struct scenewin_asset *img, size_t nimg, const struct scenewin_asset *scl,
-    double lon, double lat, struct xfcache *xc, const char *want)
+    double lon, double lat, struct xformcache *xc, const char *want)
 {
 	struct scenewin_opts o = { .size = 100 };
 	struct scenewin w;
@@ -123,7 +123,7 @@ int
 main(void)
 {
 	struct file red, green, scl, tci;
-	struct xfcache *xc = xfcache_new(4);
+	struct xformcache *xc = xformcache_new(4);
 	struct scenewin_opts o = { .size = 100 };
 	struct scenewin w;
 	struct cog_win win[3];
@@ -339,7 +339,7 @@ main(void)
 		    "a GeoTIFF without georeference");
 	}
 
-	xfcache_free(xc);
+	xformcache_free(xc);
 	cog_unref(red.c);
 	cog_unref(green.c);
 	cog_unref(scl.c);
