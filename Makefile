@@ -59,6 +59,10 @@ check-asan:
 	S2VL_SANITIZED=1 S2VL_BIN=$(abspath build/asan/bin) S2VL_UNIT=$(abspath build/asan/tests) \
 	sh tests/run.sh $(T)
 
+# The whole job on the bundled sample, offline: a dataset folder in sample-dataset/.
+demo: $(TOOLS)
+	examples/quickstart.sh sample-dataset
+
 lint-man:
 	mandoc -Tlint -Wwarning $(MANS)
 
@@ -70,5 +74,5 @@ install: $(TOOLS)
 clean:
 	rm -rf build bin tests/tmp
 
-.PHONY: all check check-asan lint-man install clean
+.PHONY: all check check-asan demo lint-man install clean
 .SECONDARY:

@@ -7,6 +7,9 @@ cd "$T" || exit 1
 check 'the quickstart runs clean on the bundled sample' \
     '"$TOP/examples/quickstart.sh" "$T/ds" > qs.out 2> qs.err && grep -q "rows" qs.out && [ ! -e "$T/ds.rejects" ]'
 
+check 'the overlay pictured in the README is the one the quickstart makes' '
+    cmp "$TOP/examples/overlay-poi_000000_t0000.png" "$T/ds/overlays/s00000/poi_000000_t0000__001_ground_all.png"'
+
 check 'every JSONL row parses, in leap-finetune vlm_sft shape, and its files decode' '
     $PY - "$T/ds" <<PY
 import json, os, sys, subprocess
